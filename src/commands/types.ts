@@ -1,0 +1,131 @@
+import type { Reply } from '../resp/reply.js';
+import type { ServerOptions, LogLevel } from '../config/server-options.js';
+import type { EventBus } from '../events/bus.js';
+import type { Clock } from '../runtime/clock.js';
+import type { SentinelState } from '../sentinel/state.js';
+
+/** What a command may know and change about the connection that sent it (owned by src/server). */
+export interface ClientSession {
+  readonly id: number;
+  /** peer address `ip:port` and local address `ip:port`, as CLIENT LIST prints them */
+  readonly addr: string;
+  readonly laddr: string;
+  name: string;
+  libName: string;
+  libVer: string;
+  resp: 2 | 3;
+  /** ACL user name the connection is authenticated as */
+  user: string;
+  authenticated: boolean;
+  /** monotonic ms */
+  readonly createdAt: number;
+  lastInteraction: number;
+  /** full name of the last command, lower case, `sentinel|masters` style */
+  lastCommand: string;
+  readonly channels: ReadonlySet<string>;
+  readonly patterns: ReadonlySet<string>;
+  /** true once the connection is to be closed after the pending replies are written */
+  closeAfterReply: boolean;
+  /** buffered bytes not yet written to the socket (CLIENT LIST omem) */
+  outputBytes(): number;
+  queryBufferBytes(): number;
+}
+
+/** The process-wide facts INFO, HELLO, CLIENT and COMMAND read. */
+export interface ProcessInfo {
+  /** per-process random 40-hex id (INFO run_id), distinct from myid */
+  readonly runId: string;
+  /** monotonic ms at start */
+  readonly startTime: number;
+  readonly configFile: string;
+  readonly executable: string;
+  readonly tcpPort: number;
+  /** the current randomised timer frequency (INFO hz) */
+  hz(): number;
+  stats: ServerStats;
+}
+
+export interface ServerStats {
+  totalConnectionsReceived: number;
+  totalCommandsProcessed: number;
+  rejectedConnections: number;
+  totalNetInputBytes: number;
+  totalNetOutputBytes: number;
+}
+
+export interface PubSubHub {
+  subscribe(client: ClientSession, channel: string): number;
+  unsubscribe(client: ClientSession, channel: string): number;
+  psubscribe(client: ClientSession, pattern: string): number;
+  punsubscribe(client: ClientSession, pattern: string): number;
+  channelCount(): number;
+  patternCount(): number;
+}
+
+export interface ClientRegistry {
+  all(): Iterable<ClientSession>;
+  count(): number;
+  /** close a client (after its pending output when it is the caller) */
+  kill(client: ClientSession): void;
+}
+
+/** Everything a command handler can reach: the composed Argus process. */
+export interface SentinelContext {
+  readonly state: SentinelState;
+  readonly server: ServerOptions;
+  readonly clock: Clock;
+  readonly events: EventBus;
+  readonly process: ProcessInfo;
+  readonly pubsub: PubSubHub;
+  readonly clients: ClientRegistry;
+  /**
+   * Rewrite the config file (coalesced with other saves in the same tick); resolves once the
+   * new content is on disk, rejects with ARGUS_ERR_CONFIG_FLUSH if it could not be saved.
+   */
+  saveConfig(): Promise<void>;
+  setLogLevel(level: LogLevel): void;
+  /** start a clean shutdown (SHUTDOWN command) */
+  shutdown(reason: string): void;
+  /** `SENTINEL SIMULATE-FAILURE`, `RESET`, `MONITOR`, `REMOVE` also tell the monitors */
+  readonly monitors: MonitorControl;
+}
+
+/**
+ * The side of the process that talks to monitored instances (shard workers, from the monitoring
+ * issue on). Config commands call it after changing SentinelState so links follow the change.
+ */
+export interface MonitorControl {
+  masterAdded(name: string): void;
+  masterRemoved(name: string): void;
+  masterReset(name: string): void;
+  /** auth-pass/auth-user changed: drop the master's and its replicas' links */
+  masterAuthChanged(name: string): void;
+  /** sentinel-user/pass changed: drop every link to peer sentinels */
+  peerAuthChanged(): void;
+}
+
+export interface CommandContext {
+  readonly client: ClientSession;
+  readonly sentinel: SentinelContext;
+}
+
+/** A handler's answer: one reply, several (SUBSCRIBE a b c), or a promise of either. */
+export type CommandResult = Reply | readonly Reply[];
+
+export interface CommandSpec {
+  /** lower case; for a subcommand, the subcommand alone (`masters`) */
+  readonly name: string;
+  /** Redis arity: n = exactly n arguments including the name(s), -n = at least n */
+  readonly arity: number;
+  /** COMMAND INFO flags, e.g. ['admin', 'noscript', 'loading', 'stale'] */
+  readonly flags: readonly string[];
+  /** ACL categories without '@', e.g. ['admin', 'slow', 'dangerous'] */
+  readonly categories: readonly string[];
+  /** one-line summary for COMMAND DOCS and HELP */
+  readonly summary: string;
+  readonly since: string;
+  /** present on container commands (SENTINEL, CLIENT, COMMAND ...), keyed lower case */
+  readonly subcommands?: ReadonlyMap<string, CommandSpec>;
+  /** argv[0] is the command name (and argv[1] the subcommand name for subcommands) */
+  readonly run?: (ctx: CommandContext, argv: readonly string[]) => CommandResult | Promise<CommandResult>;
+}

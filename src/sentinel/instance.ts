@@ -1,0 +1,211 @@
+import type { Addr } from './address.js';
+import type { SentinelTimings } from './timings.js';
+import { SENTINEL_DEFAULT_PARALLEL_SYNCS, SENTINEL_DEFAULT_SLAVE_PRIORITY } from './timings.js';
+
+/** sentinel.c SRI_* bits. */
+export const SRI = {
+  MASTER: 1 << 0,
+  SLAVE: 1 << 1,
+  SENTINEL: 1 << 2,
+  S_DOWN: 1 << 3,
+  O_DOWN: 1 << 4,
+  MASTER_DOWN: 1 << 5,
+  FAILOVER_IN_PROGRESS: 1 << 6,
+  PROMOTED: 1 << 7,
+  RECONF_SENT: 1 << 8,
+  RECONF_INPROG: 1 << 9,
+  RECONF_DONE: 1 << 10,
+  FORCE_FAILOVER: 1 << 11,
+  SCRIPT_KILL_SENT: 1 << 12,
+  MASTER_REBOOT: 1 << 13,
+  COORDINATED_FAILOVER: 1 << 14,
+} as const;
+
+export type FailoverState =
+  | 'none'
+  | 'wait_start'
+  | 'select_slave'
+  | 'send_slaveof_noone'
+  | 'wait_promotion'
+  | 'reconf_slaves'
+  | 'update_config';
+
+/** sentinel.c instanceLink: the connection state shared by the records that use it. */
+export interface LinkState {
+  disconnected: boolean;
+  pendingCommands: number;
+  refcount: number;
+  /** oldest unanswered PING, 0 when none is pending; starts at creation so a dead instance goes SDOWN */
+  actPingTime: number;
+  lastPingTime: number;
+  /** last reply of any kind */
+  lastPongTime: number;
+  /** last valid reply (PONG, LOADING, MASTERDOWN) */
+  lastAvailTime: number;
+}
+
+export const newLink = (now: number): LinkState => ({
+  disconnected: true,
+  pendingCommands: 0,
+  refcount: 1,
+  actPingTime: now,
+  lastPingTime: 0,
+  lastPongTime: now,
+  lastAvailTime: now,
+});
+
+interface InstanceBase {
+  /** master: configured name; replica: ip:port; sentinel: run id */
+  readonly name: string;
+  addr: Addr;
+  runid: string | null;
+  flags: number;
+  link: LinkState;
+  downAfterPeriod: number;
+  sdownSinceTime: number;
+  odownSinceTime: number;
+}
+
+/** Fields masters and replicas share, learned from INFO. */
+interface InfoFields {
+  /** monotonic time of the last INFO reply, 0 if never */
+  infoRefresh: number;
+  info: string | null;
+  roleReported: 'master' | 'slave';
+  roleReportedTime: number;
+}
+
+export interface ReplicaRecord extends InstanceBase, InfoFields {
+  readonly kind: 'slave';
+  masterLinkDownTime: number;
+  slaveMasterHost: string | null;
+  slaveMasterPort: number;
+  slaveMasterLinkStatusUp: boolean;
+  slavePriority: number;
+  slaveReplOffset: number;
+  replicaAnnounced: boolean;
+}
+
+export interface SentinelRecord extends InstanceBase {
+  readonly kind: 'sentinel';
+  lastHelloTime: number;
+  /** the vote this peer reported to us */
+  leader: string | null;
+  leaderEpoch: number;
+}
+
+export interface RenamedCommand {
+  /** as the operator wrote it (the map key is its lower-case form) */
+  readonly command: string;
+  readonly renamed: string;
+}
+
+export interface MasterRecord extends InstanceBase, InfoFields {
+  readonly kind: 'master';
+  quorum: number;
+  failoverTimeout: number;
+  parallelSyncs: number;
+  notificationScript: string | null;
+  clientReconfigScript: string | null;
+  authPass: string | null;
+  authUser: string | null;
+  masterRebootDownAfterPeriod: number;
+  configEpoch: number;
+  /** our vote for this master's failover: run id and epoch */
+  leader: string | null;
+  leaderEpoch: number;
+  failoverState: FailoverState;
+  failoverEpoch: number;
+  renamedCommands: Map<string, RenamedCommand>;
+  /** keyed by addrName */
+  replicas: Map<string, ReplicaRecord>;
+  /** keyed by run id */
+  sentinels: Map<string, SentinelRecord>;
+  /** monotonic time the record was created (role-reported-time starts there) */
+  readonly createdTime: number;
+}
+
+export type InstanceRecord = MasterRecord | ReplicaRecord | SentinelRecord;
+
+export function newMasterRecord(
+  name: string,
+  addr: Addr,
+  quorum: number,
+  timings: SentinelTimings,
+  now: number,
+): MasterRecord {
+  return {
+    kind: 'master',
+    name,
+    addr,
+    runid: null,
+    flags: SRI.MASTER,
+    link: newLink(now),
+    downAfterPeriod: timings.defaultDownAfter,
+    sdownSinceTime: 0,
+    odownSinceTime: 0,
+    infoRefresh: 0,
+    info: null,
+    roleReported: 'master',
+    roleReportedTime: now,
+    quorum,
+    failoverTimeout: timings.defaultFailoverTimeout,
+    parallelSyncs: SENTINEL_DEFAULT_PARALLEL_SYNCS,
+    notificationScript: null,
+    clientReconfigScript: null,
+    authPass: null,
+    authUser: null,
+    masterRebootDownAfterPeriod: 0,
+    configEpoch: 0,
+    leader: null,
+    leaderEpoch: 0,
+    failoverState: 'none',
+    failoverEpoch: 0,
+    renamedCommands: new Map(),
+    replicas: new Map(),
+    sentinels: new Map(),
+    createdTime: now,
+  };
+}
+
+export function newReplicaRecord(name: string, addr: Addr, master: MasterRecord, now: number): ReplicaRecord {
+  return {
+    kind: 'slave',
+    name,
+    addr,
+    runid: null,
+    flags: SRI.SLAVE,
+    link: newLink(now),
+    downAfterPeriod: master.downAfterPeriod,
+    sdownSinceTime: 0,
+    odownSinceTime: 0,
+    infoRefresh: 0,
+    info: null,
+    roleReported: 'slave',
+    roleReportedTime: now,
+    masterLinkDownTime: 0,
+    slaveMasterHost: null,
+    slaveMasterPort: 0,
+    slaveMasterLinkStatusUp: false,
+    slavePriority: SENTINEL_DEFAULT_SLAVE_PRIORITY,
+    slaveReplOffset: 0,
+    replicaAnnounced: true,
+  };
+}
+
+export function newSentinelRecord(runid: string, addr: Addr, master: MasterRecord, now: number): SentinelRecord {
+  return {
+    kind: 'sentinel',
+    name: runid,
+    addr,
+    runid,
+    flags: SRI.SENTINEL,
+    link: newLink(now),
+    downAfterPeriod: master.downAfterPeriod,
+    sdownSinceTime: 0,
+    odownSinceTime: 0,
+    lastHelloTime: now,
+    leader: null,
+    leaderEpoch: 0,
+  };
+}
