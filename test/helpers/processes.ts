@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.js';
+import { tempDir } from './tmp.js';
+import { waitFor } from './wait-for.js';
+
+/** Repository root (this file runs from dist/test/helpers). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ARGUS_BIN = join(ROOT, 'bin', 'argus-sentinel');
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
+export const REDIS_SENTINEL = process.env.REDIS_SENTINEL ?? 'redis-sentinel';
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export interface Proc {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** everything written to stdout so far */
+  stdout(): string;
+  stderr(): string;
+  /** resolves with the exit code (or signal name) */
+  readonly exited: Promise<number | string>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone */
+  stop(graceMs?: number): Promise<number | string>;
+}
+
+export function spawnProc(cmd: string, args: string[], port: number, cwd?: string): Proc {
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let out = '';
+  let errOut = '';
+  child.stdout!.setEncoding('latin1').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('latin1').on('data', (d: string) => (errOut += d));
+  const exited = new Promise<number | string>((res) => {
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      res(code ?? signal ?? -1);
+    });
+  });
+  return {
+    child,
+    port,
+    stdout: () => out,
+    stderr: () => errOut,
+    exited,
+    async stop(graceMs = 5_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const r = await exited;
+      clearTimeout(timer);
+      return r;
+    },
+  };
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
+export async function waitForPort(port: number, timeout = 10_000): Promise<void> {
+  await waitFor(
+    () =>
+      new Promise<boolean>((res) => {
+        const s = connect(port, '127.0.0.1');
+        s.once('connect', () => {
+          s.destroy();
+          res(true);
+        });
+        s.once('error', () => res(false));
+      }),
+    { timeout, what: `port ${port}` },
+  );
+}
+
+export async function startRedisServer(extra: string[] = []): Promise<Proc> {
+  const port = await freePort();
+  const proc = spawnProc(
+    REDIS_SERVER,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra],
+    port,
+  );
+  await waitForPort(port);
+  return proc;
+}
+
+export interface SentinelProc extends Proc {
+  readonly configPath: string;
+  readonly dir: string;
+  /** stop the process and remove its directory */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Starts a sentinel (Argus by default, or Debian's redis-sentinel with `impl: 'redis'`) on a free
+ * port with `config` as its sentinel.conf (a `port` line is added unless `port` is given).
+ */
+export async function startSentinel(
+  config: string,
+  { impl = 'argus', args = [], waitReady = true }: { impl?: 'argus' | 'redis'; args?: string[]; waitReady?: boolean } = {},
+): Promise<SentinelProc> {
+  const port = await freePort();
+  const tmp = tempDir(`${impl}-sentinel-`);
+  const configPath = join(tmp.dir, 'sentinel.conf');
+  writeFileSync(configPath, /^port /m.test(config) ? config : `port ${port}\n${config}`, 'latin1');
+  const proc =
+    impl === 'argus'
+      ? spawnProc(process.execPath, [ARGUS_BIN, configPath, ...args], port, tmp.dir)
+      : spawnProc(REDIS_SENTINEL, [configPath, ...args], port, tmp.dir);
+  if (waitReady) await waitForPort(port);
+  return {
+    ...proc,
+    configPath,
+    dir: tmp.dir,
+    async cleanup() {
+      await proc.stop();
+      tmp.cleanup();
+    },
+  };
+}
