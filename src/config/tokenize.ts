@@ -21,7 +21,11 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** Splits `line` into arguments, or returns null where Redis reports unbalanced quotes. */
-export function splitArgs(line: string): string[] | null {
+export function splitArgs(input: string): string[] | null {
+  // sdssplitargs walks a C string: a NUL byte ends the input, whatever follows it (inside quotes
+  // that makes the quote unterminated).
+  const nul = input.indexOf('\0');
+  const line = nul === -1 ? input : input.slice(0, nul);
   const out: string[] = [];
   let i = 0;
   const n = line.length;
@@ -62,7 +66,8 @@ export function splitArgs(line: string): string[] | null {
         } else {
           cur += c;
         }
-      } else if (c === undefined || c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\0') {
+      } else if (c === undefined || c === ' ' || c === '\n' || c === '\r' || c === '\t') {
+        // Only these end a bare word; \v and \f separate words only before one starts.
         done = true;
       } else if (c === '"') {
         // As in sdssplitargs, a quote inside a bare word opens a quoted section: a"b c" is 'ab c'.

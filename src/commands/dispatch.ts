@@ -1,0 +1,83 @@
+import type { Reply } from '../resp/reply.js';
+import { authRequired } from './auth-check.js';
+import { extrasOf } from './client/extras.js';
+import { replyError } from './reply-errors.js';
+import { replyStatsOf } from './reply-stats.js';
+import { arityOk, fullName, type ArgusCommandSpec } from './spec.js';
+import { commandTable } from './table.js';
+import type { CommandContext, CommandResult } from './types.js';
+
+/**
+ * server.c processCommand: in RESP2 a connection with subscriptions may only run these (RESET
+ * and the shard variants are not in the sentinel table; QUIT is Argus's extension).
+ */
+const PUBSUB_CONTEXT_COMMANDS = new Set(['ping', 'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'quit']);
+
+export interface ResolvedCommand {
+  readonly spec: ArgusCommandSpec;
+  /** lower case, `sentinel|masters` style */
+  readonly fullname: string;
+  /** the top-level command's name */
+  readonly command: string;
+}
+
+/**
+ * server.c lookupCommand: the first word (case-insensitive), then the second when the first is a
+ * container and a second word exists. Returns the error Redis sends when nothing matches.
+ */
+export function resolveCommand(argv: readonly string[]): ResolvedCommand | Reply {
+  const table = commandTable();
+  const top = table.get(argv[0]!.toLowerCase());
+  if (top === undefined) return replyError.unknownCommand(argv);
+  if (top.subcommands === undefined || argv.length < 2) return { spec: top, fullname: top.name, command: top.name };
+  const sub = top.subcommands.get(argv[1]!.toLowerCase());
+  if (sub === undefined) return replyError.unknownSubcommand(argv[1]!, argv[0]!);
+  return { spec: sub, fullname: fullName(top.name, sub), command: top.name };
+}
+
+const isResolved = (r: ResolvedCommand | Reply): r is ResolvedCommand => 'spec' in r;
+
+/**
+ * Run one command for one connection, with the checks of processCommand in Redis's order:
+ * lookup, arity, authentication, RESP2 subscribed context; then the handler. Every reply passes
+ * through `finish`, which applies CLIENT REPLY OFF/SKIP and counts error replies for INFO.
+ * An empty array means "send nothing".
+ */
+export function dispatch(ctx: CommandContext, argv: readonly string[]): CommandResult | Promise<CommandResult> {
+  if (argv.length === 0) return [];
+  const { client, sentinel } = ctx;
+  const extras = extrasOf(client);
+  // call(): a SKIP set by the previous command applies to this one only
+  const skipThis = extras.skipNext;
+  extras.skipNext = false;
+  extras.argvBytes = argv.reduce((n, a) => n + a.length, 0);
+
+  const resolved = resolveCommand(argv);
+  const fullname = isResolved(resolved) ? resolved.fullname : '';
+  client.lastCommand = fullname;
+
+  const finish = (result: CommandResult): CommandResult => {
+    // CLIENT CACHING lasts for the command that follows it only (server.c call())
+    if (fullname !== 'client|caching') extras.trackingCaching = false;
+    const replies = Array.isArray(result) ? (result as readonly Reply[]) : [result as Reply];
+    const errors = replies.filter((r) => r.t === 'error').length;
+    if (errors > 0) replyStatsOf(sentinel.process).totalErrorReplies += errors;
+    return extras.replyOff || skipThis ? [] : result;
+  };
+
+  if (!isResolved(resolved)) return finish(resolved);
+  const { spec, command } = resolved;
+  if (!arityOk(spec.arity, argv.length)) return finish(replyError.wrongArity(fullname));
+  if (authRequired(sentinel.server, client.authenticated) && !spec.flags.includes('no_auth')) {
+    return finish(replyError.noAuth());
+  }
+  const subscribed = client.channels.size + client.patterns.size > 0;
+  if (client.resp === 2 && subscribed && !PUBSUB_CONTEXT_COMMANDS.has(command)) {
+    return finish(replyError.pubsubContext(fullname));
+  }
+  if (spec.run === undefined) return finish(replyError.unknownSubcommand(argv[1] ?? '', argv[0]!));
+
+  sentinel.process.stats.totalCommandsProcessed++;
+  const result = spec.run(ctx, argv);
+  return result instanceof Promise ? result.then(finish) : finish(result);
+}

@@ -1,0 +1,73 @@
+import { SRI } from '../sentinel/instance.js';
+import { bulk } from '../resp/reply.js';
+import { clientsSection, cpuSection, formatSection, serverSection, statsSection } from './info-sections.js';
+import { scriptQueueOf } from './sentinel/script-queue.js';
+import type { ArgusCommandSpec } from './spec.js';
+import type { SentinelContext } from './types.js';
+
+/** sentinel.c sentinelInfoCommand: the only sections a sentinel has, in the order INFO prints them. */
+const SECTIONS = ['server', 'clients', 'stats', 'cpu', 'sentinel'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** `# Sentinel`: exact field order, plus V9's sentinel_total_tilt (exporters key on names). */
+export function sentinelSection(ctx: SentinelContext): string {
+  const { state, clock } = ctx;
+  const scripts = scriptQueueOf(ctx);
+  const now = clock.monotonic();
+  const masters = [...state.masters.values()].map((m, i) => {
+    const status = m.flags & SRI.O_DOWN ? 'odown' : m.flags & SRI.S_DOWN ? 'sdown' : 'ok';
+    // the record's own address, IPv6 unbracketed, as Redis prints it
+    const addr = `${m.addr.host}:${m.addr.port}`;
+    return [`master${i}`, `name=${m.name},status=${status},address=${addr},slaves=${m.replicas.size},sentinels=${m.sentinels.size + 1}`] as const;
+  });
+  return formatSection('Sentinel', [
+    ['sentinel_masters', state.masters.size],
+    ['sentinel_tilt', state.tilt ? 1 : 0],
+    ['sentinel_tilt_since_seconds', state.tilt ? Math.floor((now - state.tiltStartTime) / 1000) : -1],
+    ['sentinel_total_tilt', state.totalTilt],
+    ['sentinel_running_scripts', scripts.runningCount()],
+    ['sentinel_scripts_queue_length', scripts.jobs().length],
+    ['sentinel_simulate_failure_flags', state.simFailureFlags],
+    ...masters,
+  ]);
+}
+
+const build: Readonly<Record<Section, (ctx: SentinelContext) => string>> = {
+  server: serverSection,
+  clients: clientsSection,
+  stats: statsSection,
+  cpu: () => cpuSection(),
+  sentinel: sentinelSection,
+};
+
+/**
+ * Which sections a request names: none, `default`, `all` or `everything` mean all five; other
+ * names are matched case-insensitively and dropped when unknown.
+ */
+export function requestedSections(args: readonly string[]): Set<Section> {
+  const names = args.map((a) => a.toLowerCase());
+  if (names.length === 0 || names.some((n) => n === 'default' || n === 'all' || n === 'everything')) {
+    return new Set(SECTIONS);
+  }
+  return new Set(SECTIONS.filter((s) => names.includes(s)));
+}
+
+/** Sections separated by a blank line; a bulk string in RESP3 too, as sentinel mode sends it. */
+export const infoCommand: ArgusCommandSpec = {
+  name: 'info',
+  arity: -1,
+  flags: ['loading', 'stale'],
+  categories: ['slow', 'dangerous'],
+  group: 'server',
+  summary: 'Reports the state of the process and of the monitored masters.',
+  since: '1.0.0',
+  complexity: 'O(1)',
+  tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+  run({ sentinel }, argv) {
+    const wanted = requestedSections(argv.slice(1));
+    const text = SECTIONS.filter((s) => wanted.has(s))
+      .map((s) => build[s](sentinel))
+      .join('\r\n');
+    return bulk(text);
+  },
+};

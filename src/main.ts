@@ -1,0 +1,231 @@
+/**
+ * The composition root: reads the command line and the config, wires the config saver, the
+ * event bus, the RESP server and the command table, and owns the process's life (signals,
+ * pid file, exit codes). No logic of its own beyond start-up order, which follows redis-sentinel.
+ */
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgv, USAGE } from './cli/argv.js';
+import { dispatch } from './commands/dispatch.js';
+import type { ClientSession, MonitorControl, ProcessInfo, SentinelContext } from './commands/types.js';
+import { formatFatalConfigError } from './config/fatal.js';
+import { ConfigSaver } from './config/flush.js';
+import { loadConfig } from './config/load.js';
+import { rewriteConfig } from './config/rewrite.js';
+import type { LogLevel } from './config/server-options.js';
+import { readSettings } from './config/settings.js';
+import { ConfigLineError, isArgusError } from './errors.js';
+import { EventBus } from './events/bus.js';
+import { systemClock } from './runtime/clock.js';
+import { JitterTimer } from './runtime/jitter-timer.js';
+import { Logger } from './runtime/logger.js';
+import { removePidfile, writePidfile } from './runtime/pidfile.js';
+import { systemRandom } from './runtime/random.js';
+import { RespServer } from './server/server.js';
+import { ARGUS_VERSION, REDIS_COMPAT_VERSION } from './version.js';
+
+/**
+ * Until shard workers watch instances (the monitoring issue), config commands have no links to
+ * tell about their changes.
+ */
+const noMonitors: MonitorControl = {
+  masterAdded: () => {},
+  masterRemoved: () => {},
+  masterReset: () => {},
+  masterAuthChanged: () => {},
+  peerAuthChanged: () => {},
+};
+
+export function versionLine(): string {
+  return `Argus sentinel v=${ARGUS_VERSION} redis=${REDIS_COMPAT_VERSION} node=${process.versions.node} bits=64`;
+}
+
+/** Exit now with Redis's status 1 after a start-up refusal. */
+function die(log: Logger, message: string): never {
+  log.warning(message);
+  process.exit(1);
+}
+
+export async function main(args: readonly string[]): Promise<void> {
+  const clock = systemClock;
+  const invocation = parseArgv(args);
+  if (invocation.kind === 'version') {
+    process.stdout.write(`${versionLine()}\n`);
+    return;
+  }
+  if (invocation.kind === 'help') {
+    process.stderr.write(USAGE);
+    return;
+  }
+
+  const bootLog = new Logger(clock);
+  if (invocation.configPath === null) die(bootLog, 'Sentinel needs config file on disk to save state. Exiting...');
+  // Made absolute before `dir` is applied, so a relative path keeps working after the chdir.
+  const configPath = resolve(invocation.configPath);
+  let text: string;
+  try {
+    text = readFileSync(configPath, 'latin1');
+  } catch (e) {
+    die(bootLog, `Fatal error, can't open config file '${configPath}': ${describeErrno(e)}`);
+  }
+
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig(text, configPath, invocation.options, clock.monotonic());
+  } catch (e) {
+    if (e instanceof ConfigLineError) {
+      process.stderr.write(formatFatalConfigError(e, REDIS_COMPAT_VERSION));
+      process.exit(1);
+    }
+    throw e;
+  }
+  const { server, state } = loaded;
+  try {
+    accessSync(configPath, constants.W_OK);
+  } catch (e) {
+    die(bootLog, `Sentinel config file ${configPath} is not writable: ${describeErrno(e)}. Exiting...`);
+  }
+
+  const settings = readSettings(server);
+  if (settings.dir) {
+    try {
+      process.chdir(settings.dir);
+    } catch (e) {
+      die(bootLog, `Can't chdir to '${settings.dir}': ${describeErrno(e)}`);
+    }
+  }
+  const log = new Logger(clock, settings.loglevel, settings.logfile);
+  log.warning('oO0OoO0OoO0Oo Argus is starting oO0OoO0OoO0Oo');
+  log.warning(
+    `Argus version=${ARGUS_VERSION} (Redis ${REDIS_COMPAT_VERSION} Sentinel compatible), bits=64, ` +
+      `node=${process.versions.node}, pid=${process.pid}, just started`,
+  );
+  log.warning('Configuration loaded');
+
+  const events = new EventBus(clock);
+  events.subscribe((e) => {
+    if (e.level === 'debug' ? log.enabled('debug') : log.enabled(e.level)) log.log(e.level, `${e.type} ${e.text}`);
+  });
+
+  const saver = new ConfigSaver({
+    path: configPath,
+    render: (old) => rewriteConfig(old, server, state, { configPath, dir: process.cwd() }),
+    log: (level, msg) => log.log(level, msg),
+  });
+
+  const timer = new JitterTimer(systemRandom, () => {});
+  const processInfo: ProcessInfo = {
+    runId: systemRandom.hex(40),
+    startTime: clock.monotonic(),
+    configFile: configPath,
+    executable: resolve(process.argv[1] ?? 'argus-sentinel'),
+    tcpPort: settings.port,
+    hz: () => timer.hz,
+    stats: {
+      totalConnectionsReceived: 0,
+      totalCommandsProcessed: 0,
+      rejectedConnections: 0,
+      totalNetInputBytes: 0,
+      totalNetOutputBytes: 0,
+    },
+  };
+
+  let shuttingDown = false;
+  const context: SentinelContext = {
+    state,
+    server,
+    clock,
+    events,
+    process: processInfo,
+    get pubsub() {
+      return resp.pubsub;
+    },
+    get clients() {
+      return resp.clients;
+    },
+    saveConfig: () => saver.save(),
+    setLogLevel: (level: LogLevel) => log.setLevel(level),
+    shutdown: (reason) => void shutdown(reason, false),
+    monitors: noMonitors,
+  };
+
+  const resp = new RespServer({
+    settings: {
+      port: settings.port,
+      bind: settings.bind,
+      maxclients: settings.maxclients,
+      timeout: settings.timeout,
+      protectedMode: settings.protectedMode,
+      defaultUserHasPassword: () => Boolean(server.get('requirepass')?.[0]),
+      tcpKeepalive: settings.tcpKeepalive,
+      pubsubLimits: settings.clientOutputBufferLimitPubsub,
+    },
+    stats: processInfo.stats,
+    dispatch: (session: ClientSession, argv: readonly string[]) => dispatch({ client: session, sentinel: context }, argv),
+    log: (level, msg) => log.log(level, msg),
+    clock,
+  });
+  events.subscribe((e) => {
+    if (e.level !== 'debug') resp.pubsub.publish(e.type, e.text);
+  });
+
+  async function shutdown(reason: string, flush: boolean): Promise<void> {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.warning(reason);
+    timer.stop();
+    if (flush) await saver.save().catch(() => {});
+    if (settings.pidfile) {
+      log.notice('Removing the pid file.');
+      removePidfile(settings.pidfile);
+    }
+    await resp.stop();
+    log.warning('Sentinel is now ready to exit, bye bye...');
+    log.close();
+    process.exit(0);
+  }
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      log.raw(`${process.pid}:signal-handler (${Math.floor(clock.wall() / 1000)}) Received ${signal} scheduling shutdown...\n`);
+      void shutdown('User requested shutdown...', true);
+    });
+  }
+  // A sentinel keeps running when its terminal goes away (Redis ignores SIGHUP).
+  process.on('SIGHUP', () => {});
+
+  try {
+    await resp.start();
+  } catch (e) {
+    if (isArgusError(e, 'ARGUS_ERR_LISTEN')) die(log, e.message);
+    throw e;
+  }
+  log.notice(`Running mode=sentinel, port=${settings.port}.`);
+  if (settings.pidfile) {
+    const failed = writePidfile(settings.pidfile);
+    if (failed) log.warning(`Failed to write PID file: ${failed}`);
+  }
+
+  if (!loaded.myidLoaded) {
+    state.myid = systemRandom.hex(40);
+    // The first flush makes the id permanent before anyone can learn it (sentinel.c sentinelIsRunning).
+    await saver.save().catch(() => {});
+  }
+  log.notice(`Sentinel ID is ${state.myid}`);
+  for (const master of state.masters.values()) {
+    events.instanceEvent('warning', '+monitor', master, master, `quorum ${master.quorum}`);
+  }
+  timer.start();
+}
+
+function describeErrno(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = {
+    ENOENT: 'No such file or directory',
+    EACCES: 'Permission denied',
+    EROFS: 'Read-only file system',
+    EISDIR: 'Is a directory',
+    ENOTDIR: 'Not a directory',
+  };
+  return (code && known[code]) ?? (e as Error).message;
+}

@@ -1,0 +1,336 @@
+/**
+ * The request parser: bytes in through `push`, commands out through `next`. PURE: no socket, no
+ * clock. A port of networking.c's processInputBuffer / processInlineBuffer /
+ * processMultibulkBuffer, including their quirks, because clients and fuzzers can see them:
+ *
+ * - The request type is decided by the first byte: `*` is multibulk, anything else is inline.
+ * - Line terminators are found with `strchr` on a NUL-terminated buffer, so a NUL byte before
+ *   the terminator hides it: the reader waits (and fails only past the 64 KB line limit).
+ * - Multibulk header and bulk-length lines end at `\r`; the byte after it is skipped unchecked.
+ *   Likewise the two bytes after a bulk payload are skipped, not checked for `\r\n`.
+ * - `*0` and negative counts are consumed without producing a command; so are blank inline lines.
+ * - Numbers are parsed with `string2ll` rules: no `+`, no leading zeros, no `-0`, < 21 bytes.
+ *
+ * Arguments are decoded as latin1 so every byte survives as one char.
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { splitArgs } from '../config/tokenize.js';
+
+export interface ReaderLimits {
+  /** PROTO_INLINE_MAX_SIZE: longest inline request or header line without its terminator */
+  readonly inlineMaxSize?: number;
+  /** proto-max-bulk-len */
+  readonly maxBulkLen?: number;
+  /** largest multibulk count (networking.c: INT_MAX) */
+  readonly maxMultibulkLen?: number;
+  /**
+   * True while the connection still has to authenticate (networking.c `authRequired`): the
+   * count and bulk-length caps for unauthenticated clients then apply.
+   */
+  readonly authRequired?: () => boolean;
+}
+
+export type ReaderResult =
+  | { readonly kind: 'command'; readonly argv: string[] }
+  | { readonly kind: 'need-more' }
+  /**
+   * `message` is Redis's reply text without the `ERR ` code (`Protocol error: ...`); `reason` is
+   * the short form Redis logs (`Protocol error (<reason>) from client: ...`). The reader stays in
+   * the error state: the connection must reply `-ERR <message>` and close.
+   */
+  | { readonly kind: 'error'; readonly message: string; readonly reason: string };
+
+export const DEFAULT_INLINE_MAX_SIZE = 64 * 1024;
+export const DEFAULT_MAX_BULK_LEN = 512 * 1024 * 1024;
+export const DEFAULT_MAX_MULTIBULK_LEN = 2_147_483_647;
+/** networking.c: unauthenticated clients may send at most 10 arguments of at most 16 KB */
+const UNAUTH_MAX_MULTIBULK_LEN = 10;
+const UNAUTH_MAX_BULK_LEN = 16 * 1024;
+
+const CR = 0x0d;
+const LF = 0x0a;
+const NUL = 0x00;
+/** util.h LONG_STR_SIZE: string2ll refuses inputs of 21 bytes or more */
+const LONG_STR_SIZE = 21;
+/** Chunks smaller than this are copied into the reader's own buffer rather than adopted. */
+const MIN_CAPACITY = 16 * 1024;
+
+const NEED_MORE: ReaderResult = { kind: 'need-more' };
+
+/** util.c string2ll over buf[from, to): the parsed value, or null where Redis refuses it. */
+export function parseLongLong(buf: Buffer, from: number, to: number): bigint | number | null {
+  const len = to - from;
+  if (len <= 0 || len >= LONG_STR_SIZE) return null;
+  if (len === 1 && buf[from] === 0x30) return 0;
+  let i = from;
+  const negative = buf[i] === 0x2d;
+  if (negative) {
+    i++;
+    if (i === to) return null;
+  }
+  const first = buf[i]!;
+  if (first < 0x31 || first > 0x39) return null;
+  for (let j = i + 1; j < to; j++) {
+    const c = buf[j]!;
+    if (c < 0x30 || c > 0x39) return null;
+  }
+  const digits = to - i;
+  if (digits <= 15) {
+    const v = Number(buf.toString('latin1', i, to));
+    return negative ? -v : v;
+  }
+  // Beyond 2^53 only BigInt tells an in-range value from an overflow exactly.
+  const v = BigInt(buf.toString('latin1', i, to));
+  const signed = negative ? -v : v;
+  if (signed > 9_223_372_036_854_775_807n || signed < -9_223_372_036_854_775_808n) return null;
+  return signed;
+}
+
+const gt = (v: bigint | number, limit: number): boolean => (typeof v === 'bigint' ? v > BigInt(limit) : v > limit);
+
+export class CommandReader {
+  readonly #inlineMax: number;
+  readonly #maxBulk: number;
+  readonly #maxCount: number;
+  readonly #authRequired: () => boolean;
+
+  /** Unparsed bytes live in #buf[#start, #end); #owned says whether #buf may be written to. */
+  #buf: Buffer = Buffer.alloc(0);
+  #start = 0;
+  #end = 0;
+  #owned = false;
+  /** Where the search for the current line's terminator resumes, so no byte is scanned twice. */
+  #scan = 0;
+  /** A NUL was seen in the current line: strchr can no longer find its terminator. */
+  #nulInLine = false;
+
+  /** 0 = between requests (reqtype unknown), else the request type in progress. */
+  #reqType: 0 | 'inline' | 'multibulk' = 0;
+  /** arguments still to read in the current multibulk request */
+  #multibulkLen = 0;
+  /** length of the bulk being read, or -1 when its `$` line is still to come */
+  #bulkLen = -1;
+  #argv: string[] = [];
+  #argvBytes = 0;
+  #failed: ReaderResult | null = null;
+
+  constructor(limits: ReaderLimits = {}) {
+    this.#inlineMax = limits.inlineMaxSize ?? DEFAULT_INLINE_MAX_SIZE;
+    this.#maxBulk = limits.maxBulkLen ?? DEFAULT_MAX_BULK_LEN;
+    this.#maxCount = limits.maxMultibulkLen ?? DEFAULT_MAX_MULTIBULK_LEN;
+    this.#authRequired = limits.authRequired ?? (() => false);
+  }
+
+  /** Bytes received and not yet parsed (CLIENT LIST qbuf). */
+  bufferedBytes(): number {
+    return this.#end - this.#start;
+  }
+
+  /** Spare room in the query buffer (CLIENT LIST qbuf-free). */
+  freeBytes(): number {
+    return this.#owned ? this.#buf.length - this.#end : 0;
+  }
+
+  /** Bytes of the arguments parsed so far for the request in progress (argv-mem). */
+  pendingArgvBytes(): number {
+    return this.#argvBytes;
+  }
+
+  /** The unparsed bytes, without a copy (for protocol-error and query-buffer log lines). */
+  buffered(): Buffer {
+    return this.#buf.subarray(this.#start, this.#end);
+  }
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0 || this.#failed) return;
+    const live = this.#end - this.#start;
+    if (live === 0) {
+      // Common case: the previous chunk was consumed whole. Adopt the new one without a copy
+      // (it is only ever read, so sharing the socket's buffer is safe).
+      this.#buf = chunk;
+      this.#start = 0;
+      this.#end = chunk.length;
+      this.#scan = 0;
+      this.#owned = false;
+      return;
+    }
+    if (this.#owned && this.#end + chunk.length <= this.#buf.length) {
+      chunk.copy(this.#buf, this.#end);
+      this.#end += chunk.length;
+      return;
+    }
+    // Grow or compact. Capacity at least doubles the live data, so fragmented input costs
+    // amortised O(1) per byte. A declared bulk length is not reserved up front: a client could
+    // announce 512 MB and send nothing (CVE-2021-32675 is that attack on Redis).
+    const required = live + chunk.length;
+    let target: Buffer;
+    if (this.#owned && required <= this.#buf.length / 2) {
+      target = this.#buf;
+      this.#buf.copy(target, 0, this.#start, this.#end);
+    } else {
+      const capacity = Math.min(Math.max(required * 2, MIN_CAPACITY), bufferConstants.MAX_LENGTH);
+      target = Buffer.allocUnsafe(Math.max(capacity, required));
+      this.#buf.copy(target, 0, this.#start, this.#end);
+    }
+    chunk.copy(target, live);
+    this.#scan -= this.#start;
+    this.#buf = target;
+    this.#start = 0;
+    this.#end = required;
+    this.#owned = true;
+  }
+
+  /** The next complete command, `need-more`, or the protocol error that ends the connection. */
+  next(): ReaderResult {
+    if (this.#failed) return this.#failed;
+    for (;;) {
+      if (this.#reqType === 0) {
+        if (this.#start === this.#end) {
+          this.#release();
+          return NEED_MORE;
+        }
+        this.#reqType = this.#buf[this.#start] === 0x2a ? 'multibulk' : 'inline';
+        this.#scan = this.#start;
+        this.#nulInLine = false;
+      }
+      const r = this.#reqType === 'inline' ? this.#inline() : this.#multibulk();
+      if (r.kind !== 'command' || r.argv.length > 0) return r;
+      // Blank inline line or `*0`/`*-n`: networking.c resets the client and carries on.
+    }
+  }
+
+  #fail(message: string, reason: string): ReaderResult {
+    this.#failed = { kind: 'error', message: `Protocol error: ${message}`, reason };
+    return this.#failed;
+  }
+
+  /** Drop a large buffer once it is empty, as clientsCron trims idle query buffers. */
+  #release(): void {
+    if (this.#buf.length > MIN_CAPACITY * 4) {
+      this.#buf = Buffer.alloc(0);
+      this.#owned = false;
+    }
+    this.#start = this.#end = this.#scan = 0;
+  }
+
+  /**
+   * strchr(buf + start, byte) on a NUL-terminated buffer: the terminator's offset, or -1 when it
+   * has not arrived or a NUL byte comes first. Resumes where the last call stopped.
+   */
+  #findLine(byte: number): number {
+    if (this.#nulInLine) return -1;
+    const view = this.#buf.subarray(0, this.#end);
+    const at = view.indexOf(byte, this.#scan);
+    const nulLimit = at === -1 ? this.#end : at;
+    const nul = view.subarray(0, nulLimit).indexOf(NUL, this.#scan);
+    if (nul !== -1) {
+      this.#nulInLine = true;
+      return -1;
+    }
+    if (at === -1) {
+      this.#scan = this.#end;
+      return -1;
+    }
+    this.#scan = at;
+    return at;
+  }
+
+  #lineDone(next: number): void {
+    this.#start = next;
+    this.#scan = next;
+    this.#nulInLine = false;
+  }
+
+  /** processInlineBuffer */
+  #inline(): ReaderResult {
+    const nl = this.#findLine(LF);
+    if (nl === -1) {
+      if (this.#end - this.#start > this.#inlineMax) return this.#fail('too big inline request', 'too big inline request');
+      return NEED_MORE;
+    }
+    // A `\r` before the `\n` belongs to the terminator.
+    const lineEnd = nl > this.#start && this.#buf[nl - 1] === CR ? nl - 1 : nl;
+    const line = this.#buf.toString('latin1', this.#start, lineEnd);
+    const argv = splitArgs(line);
+    if (argv === null) return this.#fail('unbalanced quotes in request', 'unbalanced quotes in inline request');
+    this.#lineDone(nl + 1);
+    this.#reqType = 0;
+    return { kind: 'command', argv };
+  }
+
+  /** processMultibulkBuffer */
+  #multibulk(): ReaderResult {
+    if (this.#multibulkLen === 0) {
+      const cr = this.#findLine(CR);
+      if (cr === -1) {
+        if (this.#end - this.#start > this.#inlineMax) {
+          return this.#fail('too big mbulk count string', 'too big mbulk count string');
+        }
+        return NEED_MORE;
+      }
+      // The line is complete only once the byte after `\r` is in too.
+      if (cr > this.#end - 2) return NEED_MORE;
+      const ll = parseLongLong(this.#buf, this.#start + 1, cr);
+      if (ll === null || gt(ll, this.#maxCount)) return this.#fail('invalid multibulk length', 'invalid mbulk count');
+      if (gt(ll, UNAUTH_MAX_MULTIBULK_LEN) && this.#authRequired()) {
+        return this.#fail('unauthenticated multibulk length', 'unauth mbulk count');
+      }
+      this.#lineDone(cr + 2);
+      if (!gt(ll, 0)) {
+        this.#reqType = 0;
+        return { kind: 'command', argv: [] };
+      }
+      this.#multibulkLen = Number(ll);
+      this.#argv = [];
+      this.#argvBytes = 0;
+    }
+
+    while (this.#multibulkLen > 0) {
+      if (this.#bulkLen === -1) {
+        const cr = this.#findLine(CR);
+        if (cr === -1) {
+          if (this.#end - this.#start > this.#inlineMax) {
+            return this.#fail('too big bulk count string', 'too big bulk count string');
+          }
+          return NEED_MORE;
+        }
+        if (cr > this.#end - 2) return NEED_MORE;
+        const first = this.#buf[this.#start]!;
+        if (first !== 0x24) {
+          // `%c` of a NUL ends the C string there.
+          const got = first === NUL ? '' : String.fromCharCode(first);
+          return this.#fail(
+            first === NUL ? "expected '$', got '" : `expected '$', got '${got}'`,
+            'expected $ but got something else',
+          );
+        }
+        const ll = parseLongLong(this.#buf, this.#start + 1, cr);
+        if (ll === null || ll < 0 || gt(ll, this.#maxBulk)) {
+          return this.#fail('invalid bulk length', 'invalid bulk length');
+        }
+        if (gt(ll, UNAUTH_MAX_BULK_LEN) && this.#authRequired()) {
+          return this.#fail('unauthenticated bulk length', 'unauth bulk length');
+        }
+        this.#lineDone(cr + 2);
+        this.#bulkLen = Number(ll);
+      }
+      // The payload and the two bytes after it (meant to be \r\n, never checked).
+      if (this.#end - this.#start < this.#bulkLen + 2) return NEED_MORE;
+      if (this.#bulkLen > bufferConstants.MAX_STRING_LENGTH) {
+        // Only reachable when proto-max-bulk-len is raised past what V8 can hold as a string.
+        return this.#fail('invalid bulk length', 'bulk larger than the runtime string limit');
+      }
+      this.#argv.push(this.#buf.toString('latin1', this.#start, this.#start + this.#bulkLen));
+      this.#argvBytes += this.#bulkLen;
+      this.#lineDone(this.#start + this.#bulkLen + 2);
+      this.#bulkLen = -1;
+      this.#multibulkLen--;
+    }
+
+    const argv = this.#argv;
+    this.#argv = [];
+    this.#argvBytes = 0;
+    this.#reqType = 0;
+    return { kind: 'command', argv };
+  }
+}

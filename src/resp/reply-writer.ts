@@ -1,0 +1,119 @@
+/**
+ * Renders Reply values as RESP2 or RESP3 bytes. PURE.
+ *
+ * Strings are latin1 byte strings: one char is one byte, so a bulk's length is its string
+ * length. Headers and small strings are gathered into one JS string and encoded once; Buffer
+ * payloads are passed through without a copy until the final concat.
+ */
+import type { Reply } from './reply.js';
+
+export type Proto = 2 | 3;
+
+/** Strings at least this long are encoded on their own rather than joined into the header run. */
+const LARGE_STRING = 64 * 1024;
+
+/**
+ * Error and status lines cannot carry CR or LF: Redis replaces them with spaces
+ * (networking.c addReplyErrorFormat / addReplyStatusFormat) so the stream stays parseable.
+ */
+const oneLine = (s: string): string => (/[\r\n]/.test(s) ? s.replace(/[\r\n]/g, ' ') : s);
+
+class Sink {
+  readonly parts: Buffer[] = [];
+  text = '';
+  size = 0;
+
+  str(s: string): void {
+    this.text += s;
+  }
+
+  buf(b: Buffer): void {
+    this.flushText();
+    this.parts.push(b);
+    this.size += b.length;
+  }
+
+  flushText(): void {
+    if (this.text.length === 0) return;
+    const b = Buffer.from(this.text, 'latin1');
+    this.parts.push(b);
+    this.size += b.length;
+    this.text = '';
+  }
+
+  toBuffer(): Buffer {
+    this.flushText();
+    if (this.parts.length === 1) return this.parts[0]!;
+    return Buffer.concat(this.parts, this.size);
+  }
+}
+
+function write(out: Sink, r: Reply, proto: Proto): void {
+  switch (r.t) {
+    case 'simple':
+      out.str(`+${oneLine(r.s)}\r\n`);
+      return;
+    case 'error':
+      out.str(`-${oneLine(r.s)}\r\n`);
+      return;
+    case 'int':
+      out.str(`:${String(r.n)}\r\n`);
+      return;
+    case 'bulk':
+      if (typeof r.b === 'string') {
+        if (r.b.length >= LARGE_STRING) {
+          out.str(`$${r.b.length}\r\n`);
+          out.buf(Buffer.from(r.b, 'latin1'));
+          out.str('\r\n');
+        } else {
+          out.str(`$${r.b.length}\r\n${r.b}\r\n`);
+        }
+      } else {
+        out.str(`$${r.b.length}\r\n`);
+        out.buf(r.b);
+        out.str('\r\n');
+      }
+      return;
+    case 'null-bulk':
+      out.str(proto === 3 ? '_\r\n' : '$-1\r\n');
+      return;
+    case 'null-array':
+      out.str(proto === 3 ? '_\r\n' : '*-1\r\n');
+      return;
+    case 'array':
+      out.str(`*${r.items.length}\r\n`);
+      for (const item of r.items) write(out, item, proto);
+      return;
+    case 'push':
+      out.str(`${proto === 3 ? '>' : '*'}${r.items.length}\r\n`);
+      for (const item of r.items) write(out, item, proto);
+      return;
+    case 'map':
+      out.str(proto === 3 ? `%${r.entries.length}\r\n` : `*${r.entries.length * 2}\r\n`);
+      for (const [k, v] of r.entries) {
+        out.str(`$${k.length}\r\n${k}\r\n`);
+        write(out, v, proto);
+      }
+      return;
+    default:
+      return assertNever(r);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new TypeError(`unknown reply kind ${JSON.stringify(x)}`);
+}
+
+/** The bytes of one reply. */
+export function writeReply(reply: Reply, proto: Proto): Buffer {
+  const out = new Sink();
+  write(out, reply, proto);
+  return out.toBuffer();
+}
+
+/** The bytes of several replies in a row (a pipelined batch, or SUBSCRIBE's confirmations). */
+export function writeReplies(replies: readonly Reply[], proto: Proto): Buffer {
+  const out = new Sink();
+  for (const r of replies) write(out, r, proto);
+  return out.toBuffer();
+}

@@ -1,0 +1,402 @@
+/**
+ * One client socket: reads requests, runs them strictly in order, writes the replies.
+ *
+ * Ordering contract: a handler may return a Promise (config commands reply once the file is on
+ * disk); the next pipelined command is not parsed until it settles, so replies always leave in
+ * request order. Pub/sub frames are queued the moment they are published, as Redis appends them
+ * to the output buffer during the command that caused them.
+ *
+ * Back-pressure: while a handler is pending or the unsent output is above OUTPUT_HIGH_WATER the
+ * socket is paused, so a client that pipelines faster than it reads fills its own kernel buffers
+ * rather than Argus's memory. Subscribers that stop reading are bounded by
+ * client-output-buffer-limit pubsub instead (networking.c checkClientOutputBufferLimits).
+ */
+import type { Socket } from 'node:net';
+import type { ClientSession, CommandResult, ServerStats } from '../commands/types.js';
+import { CommandReader, type ReaderLimits } from '../resp/command-reader.js';
+import { err, type Reply } from '../resp/reply.js';
+import { writeReplies, writeReply } from '../resp/reply-writer.js';
+import type { Clock } from '../runtime/clock.js';
+import type { LineLevel } from '../runtime/logger.js';
+import { clientInfoLine, formatAddr, type ClientDetails, type KillableClient } from './client-registry.js';
+import type { Subscriber } from './pubsub-hub.js';
+
+export type Dispatch = (session: ClientSession, argv: readonly string[]) => CommandResult | Promise<CommandResult>;
+
+/** client-output-buffer-limit <class> <hard> <soft> <soft-seconds>; 0 disables a limit. */
+export interface OutputLimit {
+  readonly hard: number;
+  readonly soft: number;
+  readonly softSeconds: number;
+}
+
+export interface ConnectionDeps {
+  readonly id: number;
+  readonly dispatch: Dispatch;
+  readonly log: (level: LineLevel, msg: string) => void;
+  readonly clock: Clock;
+  readonly stats: ServerStats;
+  /** true while a connection that has not authenticated must (default user has a password) */
+  readonly defaultUserHasPassword: () => boolean;
+  readonly pubsubLimit: () => OutputLimit;
+  /** client-query-buffer-max-size */
+  readonly maxQueryBuffer: number;
+  readonly readerLimits?: Omit<ReaderLimits, 'authRequired'>;
+  /** called once, after the socket is gone */
+  readonly onClose: (conn: ClientConnection) => void;
+}
+
+/** Pause reading above this many unsent reply bytes. */
+export const OUTPUT_HIGH_WATER = 64 * 1024;
+/** networking.c PROTO_DUMP_LEN: how much of the query buffer a protocol-error log line shows */
+const PROTO_DUMP_LEN = 128;
+
+const isPromise = (v: unknown): v is PromiseLike<CommandResult> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
+const isReplyList = (r: CommandResult): r is readonly Reply[] => Array.isArray(r);
+
+/** Non-printable bytes as `.`, as setProtocolError sanitises its sample. */
+const printable = (s: string): string => s.replace(/[^\x20-\x7e]/g, '.');
+
+const REPR_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\x07': '\\a', '\b': '\\b',
+};
+
+/** sds.c sdscatrepr: a quoted, escaped rendering of bytes for log lines. */
+export function repr(bytes: string): string {
+  return `"${bytes.replace(/[\\"\x00-\x1f\x7f-\xff]/g, (c) =>
+    REPR_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}"`;
+}
+
+export class ClientConnection implements Subscriber, KillableClient, ClientDetails {
+  readonly id: number;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  name = '';
+  libName = '';
+  libVer = '';
+  resp: 2 | 3 = 2;
+  user = 'default';
+  authenticated: boolean;
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand = '';
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  closeAfterReply = false;
+
+  readonly #socket: Socket;
+  readonly #deps: ConnectionDeps;
+  readonly #reader: CommandReader;
+  /** encoded replies and frames not yet handed to the socket */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #flushScheduled = false;
+  /** a command is running (its handler's Promise has not settled) */
+  #busy = false;
+  /** inside the synchronous part of a dispatch */
+  #executing = false;
+  #draining = false;
+  #peerEnded = false;
+  #closed = false;
+  #paused = false;
+  /** monotonic ms when the pub/sub soft limit was first exceeded, 0 when under it */
+  #softLimitSince = 0;
+
+  constructor(socket: Socket, deps: ConnectionDeps) {
+    this.#socket = socket;
+    this.#deps = deps;
+    this.id = deps.id;
+    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddr(socket.localAddress, socket.localPort);
+    this.fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    const now = deps.clock.monotonic();
+    this.createdAt = now;
+    this.lastInteraction = now;
+    // networking.c createClient: a client starts authenticated when the default user needs no password
+    this.authenticated = !deps.defaultUserHasPassword();
+    this.#reader = new CommandReader({
+      ...deps.readerLimits,
+      authRequired: () => !this.authenticated && deps.defaultUserHasPassword(),
+    });
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onEnd());
+    socket.on('drain', () => this.#onDrain());
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      deps.log('verbose', `Error reading from client: ${e.message}`);
+    });
+    socket.on('close', () => this.#onClosed());
+  }
+
+  // ---- ClientSession --------------------------------------------------------------------
+
+  outputBytes(): number {
+    return this.#pendingBytes + (this.#closed ? 0 : this.#socket.writableLength);
+  }
+
+  queryBufferBytes(): number {
+    return this.#reader.bufferedBytes();
+  }
+
+  // ---- ClientDetails (CLIENT LIST) -------------------------------------------------------
+
+  flagString(): string {
+    let f = '';
+    if (this.channels.size + this.patterns.size > 0) f += 'P';
+    if (this.#busy) f += 'b';
+    if (this.closeAfterReply) f += 'c';
+    return f === '' ? 'N' : f;
+  }
+
+  eventString(): string {
+    return (this.#paused ? '' : 'r') + (this.outputBytes() > 0 ? 'w' : '');
+  }
+
+  queryBufferFree(): number {
+    return this.#reader.freeBytes();
+  }
+
+  argvBytes(): number {
+    return this.#reader.pendingArgvBytes();
+  }
+
+  replyChunks(): number {
+    return this.#pending.length + (this.#closed ? 0 : this.#socket.writableLength > 0 ? 1 : 0);
+  }
+
+  /** The CLIENT LIST line of this client. */
+  info(now = this.#deps.clock.monotonic()): string {
+    return clientInfoLine(this, now);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  // ---- Subscriber ------------------------------------------------------------------------
+
+  deliver(frame: Buffer): void {
+    if (this.#closed || this.closeAfterReply) return;
+    this.#append(frame);
+    if (!this.#executing) this.#scheduleFlush();
+  }
+
+  // ---- Closing ---------------------------------------------------------------------------
+
+  /** CLIENT KILL: the caller itself goes after its reply, anyone else at once. */
+  kill(): void {
+    if (this.#executing || this.#busy) this.closeAfterReply = true;
+    else this.close();
+  }
+
+  /** Close now, discarding unsent output (freeClient). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#socket.destroy();
+  }
+
+  /**
+   * networking.c clientsCronHandleTimeout: idle normal clients are closed after `timeout`
+   * seconds; subscribers and clients waiting on a command are exempt.
+   */
+  closeIfIdle(now: number, timeoutSeconds: number): boolean {
+    if (timeoutSeconds <= 0 || this.#closed || this.#busy) return false;
+    if (this.channels.size + this.patterns.size > 0) return false;
+    if (now - this.lastInteraction <= timeoutSeconds * 1000) return false;
+    this.#deps.log('verbose', 'Closing idle client');
+    this.close();
+    return true;
+  }
+
+  // ---- Reading and running ---------------------------------------------------------------
+
+  #onData(chunk: Buffer): void {
+    if (this.#closed) return;
+    this.#deps.stats.totalNetInputBytes += chunk.length;
+    this.lastInteraction = this.#deps.clock.monotonic();
+    this.#reader.push(chunk);
+    if (this.#reader.bufferedBytes() + this.#reader.pendingArgvBytes() > this.#deps.maxQueryBuffer) {
+      const sample = this.#reader.buffered().toString('latin1', 0, 64);
+      this.#deps.log('warning', `Closing client that reached max query buffer length: ${this.info()} ` +
+        `(qbuf initial bytes: ${repr(sample)})`);
+      this.close();
+      return;
+    }
+    this.#run();
+  }
+
+  #onEnd(): void {
+    this.#peerEnded = true;
+    this.#deps.log('verbose', `Client closed connection ${this.info()}`);
+    this.#run();
+  }
+
+  #onDrain(): void {
+    if (!this.#draining) return;
+    this.#draining = false;
+    this.#run();
+  }
+
+  /** processInputBuffer: run every complete request, in order, until one must be waited for. */
+  #run(): void {
+    if (this.#closed) return;
+    let inputDone = false;
+    while (!this.#closed && !this.#busy && !this.#draining && !this.closeAfterReply) {
+      if (this.outputBytes() > OUTPUT_HIGH_WATER) {
+        this.#draining = true;
+        break;
+      }
+      const r = this.#reader.next();
+      if (r.kind === 'need-more') {
+        inputDone = true;
+        break;
+      }
+      if (r.kind === 'error') {
+        this.#protocolError(r.message, r.reason);
+        break;
+      }
+      const result = this.#dispatch(r.argv);
+      if (isPromise(result)) {
+        this.#busy = true;
+        result.then(
+          (res) => this.#settled(res),
+          (e: unknown) => this.#settled(this.#internalError(e)),
+        );
+        break;
+      }
+      this.#appendResult(result);
+    }
+    this.#flush();
+    this.#updateReading();
+    if (this.closeAfterReply || (this.#peerEnded && inputDone)) this.#finish();
+  }
+
+  #dispatch(argv: string[]): CommandResult | PromiseLike<CommandResult> {
+    this.#executing = true;
+    try {
+      return this.#deps.dispatch(this, argv);
+    } catch (e) {
+      return this.#internalError(e);
+    } finally {
+      this.#executing = false;
+    }
+  }
+
+  #settled(result: CommandResult): void {
+    this.#busy = false;
+    if (this.#closed) return;
+    this.#appendResult(result);
+    this.#run();
+  }
+
+  #internalError(e: unknown): Reply {
+    const msg = e instanceof Error ? e.stack ?? e.message : String(e);
+    this.#deps.log('warning', `Internal error running a command for client id=${this.id}: ${msg}`);
+    return err('ERR internal error');
+  }
+
+  /** setProtocolError: reply, log at verbose, close once the reply is out. */
+  #protocolError(message: string, reason: string): void {
+    this.#append(writeReply(err(`ERR ${message}`), this.resp));
+    const q = this.#reader.buffered();
+    const half = PROTO_DUMP_LEN / 2;
+    const sample = q.length < PROTO_DUMP_LEN
+      ? `'${q.toString('latin1')}'`
+      : `'${q.toString('latin1', 0, half)}' (... more ${q.length - PROTO_DUMP_LEN} bytes ...) ` +
+        `'${q.toString('latin1', q.length - half)}'`;
+    this.#deps.log('verbose', `Protocol error (${reason}) from client: ${this.info()}. ` +
+      printable(`Query buffer during protocol error: ${sample}`));
+    this.closeAfterReply = true;
+  }
+
+  // ---- Writing ---------------------------------------------------------------------------
+
+  #appendResult(result: CommandResult): void {
+    if (this.#closed) return;
+    const bytes = isReplyList(result) ? writeReplies(result, this.resp) : writeReply(result, this.resp);
+    this.#append(bytes);
+  }
+
+  #append(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+    this.#checkOutputLimits();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // Frames published in one tick leave in one write.
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    if (this.#closed || this.#pending.length === 0) return;
+    const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#deps.stats.totalNetOutputBytes += data.length;
+    this.lastInteraction = this.#deps.clock.monotonic();
+    this.#socket.write(data);
+  }
+
+  /**
+   * networking.c checkClientOutputBufferLimits, for the pubsub class (a client with any
+   * subscription): close at the hard limit, or when over the soft limit for longer than
+   * soft-seconds. Normal clients have no limit by default (`normal 0 0 0`).
+   */
+  #checkOutputLimits(): void {
+    if (this.channels.size + this.patterns.size === 0) return;
+    const limit = this.#deps.pubsubLimit();
+    const used = this.outputBytes();
+    const hard = limit.hard > 0 && used >= limit.hard;
+    let soft = limit.soft > 0 && used >= limit.soft;
+    if (soft) {
+      const now = this.#deps.clock.monotonic();
+      if (this.#softLimitSince === 0) {
+        this.#softLimitSince = now;
+        soft = false;
+      } else if (now - this.#softLimitSince <= limit.softSeconds * 1000) {
+        soft = false;
+      }
+    } else {
+      this.#softLimitSince = 0;
+    }
+    if (!hard && !soft) return;
+    this.#deps.log('warning', `Client ${this.info()} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+    this.close();
+  }
+
+  #updateReading(): void {
+    if (this.#closed) return;
+    const pause = this.#busy || this.#draining;
+    if (pause === this.#paused) return;
+    this.#paused = pause;
+    if (pause) this.#socket.pause();
+    else this.#socket.resume();
+  }
+
+  /** Close after the last reply: QUIT, CLIENT KILL of self, a protocol error, or EOF. */
+  #finish(): void {
+    if (this.#closed || this.#busy) return;
+    this.#closed = true;
+    const socket = this.#socket;
+    socket.end(() => socket.destroy());
+  }
+
+  #onClosed(): void {
+    this.#closed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#deps.onClose(this);
+  }
+}
