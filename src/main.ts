@@ -109,7 +109,7 @@ export async function main(args: readonly string[]): Promise<void> {
 
   const saver = new ConfigSaver({
     path: configPath,
-    render: (old) => rewriteConfig(old, server, state, { configPath, dir: process.cwd() }),
+    render: (old) => rewriteConfig(old, server, state, { cwd: process.cwd() }),
     log: (level, msg) => log.log(level, msg),
   });
 
@@ -197,7 +197,8 @@ export async function main(args: readonly string[]): Promise<void> {
   try {
     await resp.start();
   } catch (e) {
-    if (isArgusError(e, 'ARGUS_ERR_LISTEN')) die(log, e.message);
+    // The server already logged Redis's `Warning: Could not create server TCP listening socket` line.
+    if (isArgusError(e, 'ARGUS_ERR_LISTEN')) die(log, `Failed listening on port ${settings.port} (TCP), aborting.`);
     throw e;
   }
   log.notice(`Running mode=sentinel, port=${settings.port}.`);

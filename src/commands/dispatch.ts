@@ -77,7 +77,8 @@ export function dispatch(ctx: CommandContext, argv: readonly string[]): CommandR
   }
   if (spec.run === undefined) return finish(replyError.unknownSubcommand(argv[1] ?? '', argv[0]!));
 
-  sentinel.process.stats.totalCommandsProcessed++;
   const result = spec.run(ctx, argv);
+  // server.c call() counts a command once its handler has run, so INFO does not count itself
+  sentinel.process.stats.totalCommandsProcessed++;
   return result instanceof Promise ? result.then(finish) : finish(result);
 }

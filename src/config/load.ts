@@ -192,8 +192,8 @@ class Loader {
       case 'notify-keyspace-events': return this.#store(name, checkNotifyKeyspaceEvents(args[0]!));
       case 'bind':
         if (args.length > BIND_ADDR_MAX) return 'Too many bind addresses specified.';
-        // a single empty argument means no addresses
-        this.server.set(name, args.length === 1 && args[0] === '' ? [] : args);
+        // a single "" means no addresses; kept as [''] so the rewrite writes `bind ""` back
+        this.server.set(name, args.length === 0 ? [''] : args);
         return null;
       case 'replicaof': {
         const r = checkReplicaOf(args);

@@ -24,11 +24,13 @@ export function quoteRepr(value: string): string {
 }
 
 /**
- * A token as Redis's rewrite writes plain values: raw when it re-reads as itself, quoted
- * otherwise (empty strings, spaces, quotes, control bytes), so a rewrite can never split a value.
+ * A token as Redis's rewrite writes plain values: raw when sdssplitargs re-reads it as itself,
+ * quoted otherwise (empty strings, spaces, quotes, control and non-ASCII bytes), so a rewrite can
+ * never split a value. A backslash stays raw: outside quotes sdssplitargs keeps it literally, and
+ * Redis 7 writes such a password raw too.
  */
 export function quoteIfNeeded(value: string): string {
-  return /^[\x21-\x7e]+$/.test(value) && !/["'\\]/.test(value) ? value : quoteRepr(value);
+  return /^[\x21-\x7e]+$/.test(value) && !/["']/.test(value) ? value : quoteRepr(value);
 }
 
 /** True if any byte is an ASCII control character (0x00–0x1F, 0x7F), as Valkey 9 rejects. */

@@ -199,11 +199,17 @@ const sameArgs = (a: readonly string[], b: readonly string[]): boolean =>
 
 const compareBytes = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Strings go through sdscatrepr (rewriteConfigStringOption); other values are plain words. */
+/**
+ * Strings go through sdscatrepr (rewriteConfigStringOption). Bools, numbers and enums are stored
+ * normalized (values.ts) and written as they are: a bit-flag enum is one value "nosave force"
+ * that Redis writes unquoted. Anything else is quoted only where it would not re-read as itself.
+ */
 function serverLine(spec: DirectiveSpec | undefined, name: string, args: readonly string[]): string {
-  const quoted = spec?.value?.t === 'string' || spec?.value?.t === 'special' && spec.value.id === 'notify-keyspace-events';
   if (args.length === 0) return `${name} ""`;
-  return `${name} ${args.map(quoted ? quoteRepr : quoteIfNeeded).join(' ')}`;
+  const v = spec?.value;
+  const quoted = v?.t === 'string' || (v?.t === 'special' && v.id === 'notify-keyspace-events');
+  const fmt = quoted ? quoteRepr : v?.t === 'bool' || v?.t === 'number' || v?.t === 'enum' ? (a: string) => a : quoteIfNeeded;
+  return `${name} ${args.map(fmt).join(' ')}`;
 }
 
 /**
@@ -314,10 +320,10 @@ function userLines(server: ServerOptions): string[] {
 
 /**
  * Not rewritten through the table: `include` and top-level `rename-command` are never rewritten
- * by Redis (their lines stay as they are; their keys are never processed); `user` is below;
- * `sentinel` is rewriteSentinelState's.
+ * by Redis (their lines stay as they are; their keys are never processed); `user` and
+ * `loadmodule` are below; `sentinel` is rewriteSentinelState's.
  */
-const NOT_TABLE = new Set(['include', 'rename-command', 'user', 'sentinel']);
+const NOT_TABLE = new Set(['include', 'rename-command', 'user', 'loadmodule', 'sentinel']);
 
 let cachedTableNames: readonly string[] | null = null;
 const tableNames = (): readonly string[] =>
@@ -344,6 +350,9 @@ function rewriteServerOptions(rs: RewriteState, server: ServerOptions, opts: Rew
     for (const line of opts.aclUserLines ?? userLines(server)) rs.rewriteLine('user', line, true);
   }
   rs.markProcessed('user');
+  // rewriteConfigLoadmoduleOption writes the loaded modules; a sentinel loads none, so
+  // `loadmodule` lines are blanked.
+  rs.markProcessed('loadmodule');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,7 +25,10 @@ export type SupervisedMode = 'no' | 'upstart' | 'systemd' | 'auto';
 export interface ServerSettings {
   /** 0 disables TCP */
   readonly port: number;
-  /** listen addresses; a `-` prefix marks an optional one ("* -::*" = all IPv4, IPv6 if any) */
+  /**
+   * listen addresses; a `-` prefix marks an optional one ("* -::*" = all IPv4, IPv6 if any);
+   * empty after `bind ""`
+   */
   readonly bind: readonly string[];
   readonly bindSourceAddr: string | null;
   readonly protectedMode: boolean;
@@ -113,7 +116,7 @@ export function readSettings(server: ServerOptions): ServerSettings {
   const bool = (name: string, fallback: boolean): boolean => server.getBool(name, fallback);
   return {
     port: int('port', SENTINEL_DEFAULT_PORT),
-    bind: server.get('bind') ?? ['*', '-::*'],
+    bind: (server.get('bind') ?? ['*', '-::*']).filter((a) => a !== ''),
     bindSourceAddr: optString(server, 'bind-source-addr'),
     protectedMode: bool('protected-mode', false),
     unixsocket: optString(server, 'unixsocket'),

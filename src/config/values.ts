@@ -160,7 +160,8 @@ export function checkValue(v: Exclude<ValueSpec, { t: 'special' }>, args: readon
       }
       // isValidShutdownOnSigFlags
       if (set.has('save') && set.has('nosave')) return fail("shutdown options SAVE and NOSAVE can't be used simultaneously");
-      return ok(set.size === 0 ? [v.def] : [v.values.filter((e) => set.has(e)).join(' ')]);
+      // stored as separate words, which the rewrite writes unquoted, as Redis does
+      return ok(set.size === 0 ? [v.def] : v.values.filter((e) => set.has(e)));
     }
     case 'number': {
       const n = parseNumber(v, a);
@@ -257,7 +258,8 @@ export function checkNotifyKeyspaceEvents(s: string): Checked {
 
 /** setConfigLatencyTrackingInfoPercentilesOutputOption */
 export function checkPercentiles(args: readonly string[]): Checked {
-  if (args.length === 1 && args[0] === '') return ok([]);
+  // a single "" is the empty list, kept as [''] so the rewrite writes it back as ""
+  if (args.length === 1 && args[0] === '') return ok(['']);
   const out: string[] = [];
   for (const a of args) {
     const v = string2d(a);

@@ -52,7 +52,7 @@ const LF = 0x0a;
 const NUL = 0x00;
 /** util.h LONG_STR_SIZE: string2ll refuses inputs of 21 bytes or more */
 const LONG_STR_SIZE = 21;
-/** Chunks smaller than this are copied into the reader's own buffer rather than adopted. */
+/** The smallest buffer the reader allocates for itself (Redis reads 16 KB at a time). */
 const MIN_CAPACITY = 16 * 1024;
 
 const NEED_MORE: ReaderResult = { kind: 'need-more' };

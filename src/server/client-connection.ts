@@ -36,7 +36,7 @@ export interface ConnectionDeps {
   readonly log: (level: LineLevel, msg: string) => void;
   readonly clock: Clock;
   readonly stats: ServerStats;
-  /** true while a connection that has not authenticated must (default user has a password) */
+  /** the default user has a password (or is disabled): connections start unauthenticated */
   readonly defaultUserHasPassword: () => boolean;
   readonly pubsubLimit: () => OutputLimit;
   /** client-query-buffer-max-size */
@@ -104,6 +104,8 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   #paused = false;
   /** monotonic ms when the pub/sub soft limit was first exceeded, 0 when under it */
   #softLimitSince = 0;
+  /** argument bytes of the command being run (argv-mem while it runs) */
+  #runningArgvBytes = 0;
 
   constructor(socket: Socket, deps: ConnectionDeps) {
     this.#socket = socket;
@@ -159,7 +161,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   }
 
   argvBytes(): number {
-    return this.#reader.pendingArgvBytes();
+    return this.#executing || this.#busy ? this.#runningArgvBytes : this.#reader.pendingArgvBytes();
   }
 
   replyChunks(): number {
@@ -278,6 +280,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   #dispatch(argv: string[]): CommandResult | PromiseLike<CommandResult> {
     this.#executing = true;
+    this.#runningArgvBytes = argv.reduce((n, a) => n + a.length, 0);
     try {
       return this.#deps.dispatch(this, argv);
     } catch (e) {
@@ -309,8 +312,9 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
       ? `'${q.toString('latin1')}'`
       : `'${q.toString('latin1', 0, half)}' (... more ${q.length - PROTO_DUMP_LEN} bytes ...) ` +
         `'${q.toString('latin1', q.length - half)}'`;
+    // Redis formats the sample into a 256-byte buffer, so it is cut at 255 characters.
     this.#deps.log('verbose', `Protocol error (${reason}) from client: ${this.info()}. ` +
-      printable(`Query buffer during protocol error: ${sample}`));
+      printable(`Query buffer during protocol error: ${sample}`.slice(0, 255)));
     this.closeAfterReply = true;
   }
 
@@ -318,7 +322,13 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   #appendResult(result: CommandResult): void {
     if (this.#closed) return;
-    const bytes = isReplyList(result) ? writeReplies(result, this.resp) : writeReply(result, this.resp);
+    let bytes: Buffer;
+    try {
+      bytes = isReplyList(result) ? writeReplies(result, this.resp) : writeReply(result, this.resp);
+    } catch (e) {
+      // a malformed Reply from a handler must not take the process down
+      bytes = writeReply(this.#internalError(e), this.resp);
+    }
     this.#append(bytes);
   }
 

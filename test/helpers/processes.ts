@@ -37,10 +37,14 @@ export function spawnProc(cmd: string, args: string[], port: number, cwd?: strin
   let errOut = '';
   child.stdout!.setEncoding('latin1').on('data', (d: string) => (out += d));
   child.stderr!.setEncoding('latin1').on('data', (d: string) => (errOut += d));
+  const outputDone = new Promise<void>((res) => child.stdout!.once('end', res));
   const exited = new Promise<number | string>((res) => {
     child.on('exit', (code, signal) => {
       live.delete(child);
-      res(code ?? signal ?? -1);
+      // Let the last log lines arrive; a child of the process (a script) may hold the pipe
+      // open, so do not wait for the stream's end forever.
+      const grace = new Promise<void>((r) => setTimeout(r, 500).unref());
+      void Promise.race([outputDone, grace]).then(() => res(code ?? signal ?? -1));
     });
   });
   return {
@@ -105,7 +109,10 @@ export async function startSentinel(
   const port = await freePort();
   const tmp = tempDir(`${impl}-sentinel-`);
   const configPath = join(tmp.dir, 'sentinel.conf');
-  writeFileSync(configPath, /^port /m.test(config) ? config : `port ${port}\n${config}`, 'latin1');
+  // The sentinel gets the free port: an existing `port` line (a config carried over from another
+  // run) is replaced, else one is added.
+  const withPort = /^port .*$/m.test(config) ? config.replace(/^port .*$/m, `port ${port}`) : `port ${port}\n${config}`;
+  writeFileSync(configPath, withPort, 'latin1');
   const proc =
     impl === 'argus'
       ? spawnProc(process.execPath, [ARGUS_BIN, configPath, ...args], port, tmp.dir)

@@ -1,7 +1,11 @@
 import test from 'ava';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../../src/config/load.js';
 import { rewriteConfig, REWRITE_SIGNATURE, type ArgusMasterDirective, type RewriteOptions } from '../../../src/config/rewrite.js';
 import { ServerOptions } from '../../../src/config/server-options.js';
+import { quoteIfNeeded, quoteRepr } from '../../../src/config/quote.js';
 import { splitArgs } from '../../../src/config/tokenize.js';
 import { SRI, type MasterRecord } from '../../../src/sentinel/instance.js';
 import {
@@ -11,6 +15,7 @@ import {
   newSentinelState,
   type SentinelState,
 } from '../../../src/sentinel/state.js';
+import { FIXTURES, knownReplicas, normalizeRewrite, REWRITE_CASES, type RewriteCase } from '../../helpers/rewrite-cases.js';
 
 const MYID = 'e5c2d16d41150e07d8f2e95159c69cb0075a3b87';
 const PEER = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -321,6 +326,12 @@ test('rewrite: server options in the file are rewritten in place; new ones appen
   t.false(out.includes('daemonize no'), 'a default value not in the file is not appended');
 });
 
+test('rewrite: loadmodule lines are blanked (a sentinel loads no modules); include and rename-command stay', (t) => {
+  const { server, state } = fixture();
+  const out = lines(rewriteConfig('loadmodule /x.so a b\ninclude /a.conf\nrename-command PING PONG2\n', server, state, OPTS));
+  t.deepEqual(out.slice(0, 3), ['', 'include /a.conf', 'rename-command PING PONG2']);
+});
+
 test('rewrite: save is never written and its old lines are blanked; hz is the configured value', (t) => {
   const { server, state } = fixture();
   server.set('save', ['900', '1'], true);
@@ -404,6 +415,27 @@ test('rewrite: every user string re-parses to the same value, whatever its bytes
   }
 });
 
+test('quote: every byte and random byte strings re-parse to themselves, raw or quoted', (t) => {
+  // a small LCG: deterministic, bounded
+  let seed = 0x2545f491;
+  const next = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const values: string[] = [];
+  for (let b = 0; b < 256; b++) values.push(String.fromCharCode(b), `a${String.fromCharCode(b)}b`);
+  for (let i = 0; i < 2000; i++) {
+    let v = '';
+    for (let n = next(12); n > 0; n--) v += String.fromCharCode(next(4) === 0 ? next(256) : 32 + next(95));
+    values.push(v);
+  }
+  for (const v of values) {
+    t.deepEqual(splitArgs(`x ${quoteRepr(v)}`), ['x', v], JSON.stringify(v));
+    t.deepEqual(splitArgs(`x ${quoteIfNeeded(v)} y`), ['x', v, 'y'], JSON.stringify(v));
+    t.regex(quoteRepr(v), /^"[\x20-\x7e]*"$/, 'quoteRepr output is printable ASCII');
+  }
+});
+
 test('rewrite: ordinary values are written raw, as Redis 7 writes them; announce-ip always quoted', (t) => {
   const { server, state } = fixture();
   const m = master(state);
@@ -414,4 +446,117 @@ test('rewrite: ordinary values are written raw, as Redis 7 writes them; announce
   t.true(out.includes('sentinel auth-pass mymaster MySUPER--secret-0123passw0rd\n'));
   t.true(out.includes('sentinel notification-script mymaster /var/redis/notify.sh\n'));
   t.true(out.includes('sentinel announce-ip "10.1.1.1"\n'));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Byte-for-byte against redis-sentinel 7.0.15. The goldens in test/fixtures/rewrite/ were written
+// by the real binary (test/helpers/make-rewrite-goldens.ts; test/compat/config-rewrite.test.ts
+// re-checks them against a live one). normalizeRewrite lists what the comparison leaves out.
+// ---------------------------------------------------------------------------------------------
+
+const GOLDEN_CWD = '@CWD@';
+const LOAD_IO = { isExecutable: () => true, readFile: () => ({ ok: false as const, error: 'No such file or directory' }), chdir: () => null };
+
+/** Argus's file for a case: load the input, then one rewrite per flush redis-sentinel made. */
+function argusCaseOutput(c: RewriteCase, input: string, cwd: string, startupMyid: string | null): string {
+  const { server, state, myidLoaded } = loadConfig(input, '/nowhere/sentinel.conf', [], 0, LOAD_IO);
+  const opts = { cwd: server.get('dir')?.[0] ?? cwd };
+  let text = input;
+  if (!myidLoaded) {
+    if (startupMyid === null) throw new Error(`${c.name}: no myid to start with`);
+    state.myid = startupMyid;
+    text = rewriteConfig(text, server, state, opts);
+  }
+  if (c.appendWhileRunning !== undefined) text += c.appendWhileRunning;
+  for (const step of c.steps) {
+    step.argus?.(state, server);
+    text = rewriteConfig(text, server, state, opts);
+  }
+  return text;
+}
+
+for (const c of REWRITE_CASES) {
+  test(`rewrite: same bytes as redis-sentinel 7.0.15 for case ${c.name}`, (t) => {
+    const golden = readFileSync(join(FIXTURES, 'rewrite', `${c.name}.redis-7.0.15.conf`), 'latin1');
+    const myid = /^sentinel myid (\S+)$/m.exec(golden)?.[1] ?? null;
+    const argus = argusCaseOutput(c, c.input, GOLDEN_CWD, myid);
+    t.is(normalizeRewrite(argus, c), normalizeRewrite(golden, c));
+    if (c.ignoreKnownReplicas) t.deepEqual(knownReplicas(argus), knownReplicas(golden));
+  });
+}
+
+test('rewrite: the normalization hides only what it names (sanity check on a golden)', (t) => {
+  const c = REWRITE_CASES.find((x) => x.name === 'config-md-example')!;
+  const golden = readFileSync(join(FIXTURES, 'rewrite', `${c.name}.redis-7.0.15.conf`), 'latin1');
+  const argus = argusCaseOutput(c, c.input, GOLDEN_CWD, /^sentinel myid (\S+)$/m.exec(golden)![1]!);
+  // 7.0 keeps the old known-slave lines; Argus turned them into known-replica lines in place.
+  t.true(golden.includes('sentinel known-slave mymaster 127.0.0.1 6380\n'));
+  t.false(argus.includes('known-slave'));
+  t.true(argus.includes('sentinel monitor mymaster 127.0.0.1 6379 2\n\nsentinel known-replica mymaster 127.0.0.1 6380\nsentinel known-replica mymaster 127.0.0.1 6381\n'));
+  t.not(normalizeRewrite(argus, { ...c, ignoreKnownReplicas: false }), normalizeRewrite(golden, { ...c, ignoreKnownReplicas: false }));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Round trips through the loader
+// ---------------------------------------------------------------------------------------------
+
+test('rewrite: nasty values survive rewrite then load unchanged', (t) => {
+  for (const v of NASTY) {
+    if (v === '' || v.includes('\0')) continue; // "" means unset at load; NUL ends a C string
+    const { server, state } = fixture();
+    const m = master(state, 'mymaster');
+    m.authPass = v;
+    m.authUser = v;
+    m.notificationScript = v;
+    m.clientReconfigScript = v;
+    m.renamedCommands.set(v.toLowerCase(), { command: v, renamed: `${v}2` });
+    state.announceIp = v;
+    state.sentinelUser = v;
+    state.sentinelPass = v;
+    server.set('requirepass', [v]);
+    server.set('masterauth', [v]);
+    const text = rewriteConfig('', server, state, OPTS);
+    const loaded = loadConfig(text, '/nowhere/sentinel.conf', [], 0, LOAD_IO);
+    const lm = loaded.state.masters.get('mymaster')!;
+    t.like(lm, { authPass: v, authUser: v, notificationScript: v, clientReconfigScript: v }, JSON.stringify(v));
+    t.deepEqual([...lm.renamedCommands.values()], [{ command: v, renamed: `${v}2` }]);
+    t.like(loaded.state, { announceIp: v, sentinelUser: v, sentinelPass: v, myid: MYID });
+    t.deepEqual(loaded.server.get('requirepass'), [v]);
+    t.deepEqual(loaded.server.get('masterauth'), [v]);
+    // the same file, but for the trailing blank line of a second rewrite and the default user,
+    // now a configured one, which Redis describes with sanitize-payload
+    const again = rewriteConfig(text, loaded.server, loaded.state, OPTS);
+    t.is(again, `${text.replace(/^(user default on) /m, '$1 sanitize-payload ')}\n`);
+  }
+});
+
+test('rewrite: the config.md examples and the shipped file round-trip through load and rewrite', (t) => {
+  // What may change on a reload, as it does in Redis: the trailing blank line of a second
+  // rewrite; the default user line, which Redis describes with sanitize-payload once it comes
+  // from the file; and client-output-buffer-limit lines, which move between slots (the default
+  // `replica` line takes the slot of the appended `pubsub` one; checked on redis-sentinel 7.0.15).
+  const stable = (text: string): string =>
+    text
+      .split('\n')
+      .map((l) => (l.startsWith('user default on ') && !l.includes(' sanitize-payload')
+        ? l.replace(/^(user default on (?:nopass )?)/, '$1sanitize-payload ')
+        : l))
+      .filter((l) => !l.startsWith('client-output-buffer-limit '))
+      .filter((l, i, all) => !(l === '' && all[i - 1] === ''))
+      .join('\n')
+      .replace(/\n+$/, '\n');
+  for (const c of REWRITE_CASES) {
+    const first = argusCaseOutput(c, c.input, GOLDEN_CWD, MYID);
+    const loaded = loadConfig(first, '/nowhere/sentinel.conf', [], 0, LOAD_IO);
+    const again = rewriteConfig(first, loaded.server, loaded.state, { cwd: loaded.server.get('dir')?.[0] ?? GOLDEN_CWD });
+    t.is(stable(again), stable(first), c.name);
+    const obuf = (text: string) => {
+      const limits = new Map([['normal', '0 0 0'], ['replica', '256mb 64mb 60'], ['pubsub', '32mb 8mb 60']]);
+      for (const [cls, ...l] of loadConfig(text, '/nowhere/sentinel.conf', [], 0, LOAD_IO).server.all('client-output-buffer-limit')) {
+        limits.set(cls!, l.join(' '));
+      }
+      return [...limits];
+    };
+    t.deepEqual(obuf(again), obuf(first), `${c.name}: same output buffer limits`);
+  }
 });

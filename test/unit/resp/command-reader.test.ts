@@ -191,7 +191,7 @@ test('command-reader: random chunkings of a random command stream give the same 
   let seed = 7;
   const rnd = (n: number) => {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
+    return (seed >>> 8) % n; // the low bits of this LCG are not random
   };
   const word = (max: number) => Array.from({ length: rnd(max) }, () => String.fromCharCode(rnd(256))).join('');
   const expected: string[][] = [];
@@ -208,13 +208,16 @@ test('command-reader: random chunkings of a random command stream give the same 
     }
   }
   const input = bytes(parts.join(''));
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < 10; round++) {
     const chunks: Buffer[] = [];
     for (let i = 0; i < input.length;) {
       const size = 1 + rnd([3, 100, 5_000, 70_000][rnd(4)]!);
       chunks.push(input.subarray(i, i + size));
       i += size;
     }
-    t.deepEqual(feed(chunks), expected, `round ${round}`);
+    // compared as one string: ava's deepEqual is slow on megabytes of argv
+    const got = feed(chunks);
+    t.is(got.length, expected.length, `round ${round}`);
+    t.true(JSON.stringify(got) === JSON.stringify(expected), `round ${round}`);
   }
 });

@@ -1,0 +1,204 @@
+import test from 'ava';
+import { flagsString, instanceFields } from '../../../../src/commands/sentinel/instance-map.js';
+import { arrayOf, bulk, bulkMap, err, nullArray } from '../../../../src/resp/reply.js';
+import { SRI } from '../../../../src/sentinel/instance.js';
+import { addKnownReplica, addKnownSentinel, createMaster } from '../../../../src/sentinel/state.js';
+import { harness, one } from '../../../helpers/fake-context.js';
+
+function setup() {
+  const h = harness();
+  const created = createMaster(h.state, 'mymaster', '127.0.0.1', 16379, 2, h.clock.monotonic());
+  if (!created.ok) throw new Error(created.error);
+  return { h, master: created.value };
+}
+
+test('instance-map: master fields in addReplySentinelRedisInstance order when nothing is down', async (t) => {
+  const { h, master } = setup();
+  h.clock.advance(6914);
+  master.link.pendingCommands = 3;
+  t.deepEqual(
+    one(await h.run('sentinel', 'master', 'mymaster')),
+    bulkMap([
+      ['name', 'mymaster'],
+      ['ip', '127.0.0.1'],
+      ['port', '16379'],
+      ['runid', ''],
+      ['flags', 'master,disconnected'],
+      ['link-pending-commands', '3'],
+      ['link-refcount', '1'],
+      ['last-ping-sent', '6914'],
+      ['last-ok-ping-reply', '6914'],
+      ['last-ping-reply', '6914'],
+      ['down-after-milliseconds', '30000'],
+      ['info-refresh', '0'],
+      ['role-reported', 'master'],
+      ['role-reported-time', '6914'],
+      ['config-epoch', '0'],
+      ['num-slaves', '0'],
+      ['num-other-sentinels', '0'],
+      ['quorum', '2'],
+      ['failover-timeout', '180000'],
+      ['parallel-syncs', '1'],
+    ]),
+  );
+});
+
+test('instance-map: conditional master fields appear in place when their condition holds', (t) => {
+  const { h, master } = setup();
+  const t0 = h.clock.monotonic();
+  master.flags |= SRI.S_DOWN | SRI.O_DOWN | SRI.FAILOVER_IN_PROGRESS;
+  master.failoverState = 'select_slave';
+  master.sdownSinceTime = t0;
+  master.odownSinceTime = t0 + 100;
+  master.notificationScript = '/bin/notify';
+  master.clientReconfigScript = '/bin/reconf';
+  master.link.actPingTime = 0;
+  master.link.disconnected = false;
+  master.infoRefresh = t0 + 500;
+  master.runid = 'f'.repeat(40);
+  h.clock.advance(1000);
+  const names = instanceFields(master, h.clock.monotonic()).map(([k]) => k);
+  t.deepEqual(names, [
+    'name', 'ip', 'port', 'runid', 'flags', 'link-pending-commands', 'link-refcount', 'failover-state',
+    'last-ping-sent', 'last-ok-ping-reply', 'last-ping-reply', 's-down-time', 'o-down-time',
+    'down-after-milliseconds', 'info-refresh', 'role-reported', 'role-reported-time', 'config-epoch',
+    'num-slaves', 'num-other-sentinels', 'quorum', 'failover-timeout', 'parallel-syncs',
+    'notification-script', 'client-reconfig-script',
+  ]);
+  const f = new Map(instanceFields(master, h.clock.monotonic()));
+  t.is(f.get('flags'), 's_down,o_down,master,failover_in_progress');
+  t.is(f.get('failover-state'), 'select_slave');
+  t.is(f.get('last-ping-sent'), 0);
+  t.is(f.get('s-down-time'), 1000);
+  t.is(f.get('o-down-time'), 900);
+  t.is(f.get('info-refresh'), 500);
+});
+
+test('instance-map: replica fields, with INFO defaults before the first INFO', async (t) => {
+  const { h, master } = setup();
+  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
+  h.clock.advance(10);
+  t.deepEqual(
+    one(await h.run('sentinel', 'replicas', 'mymaster')),
+    arrayOf(
+      bulkMap([
+        ['name', '127.0.0.1:16380'],
+        ['ip', '127.0.0.1'],
+        ['port', '16380'],
+        ['runid', ''],
+        ['flags', 'slave,disconnected'],
+        ['link-pending-commands', '0'],
+        ['link-refcount', '1'],
+        ['last-ping-sent', '10'],
+        ['last-ok-ping-reply', '10'],
+        ['last-ping-reply', '10'],
+        ['down-after-milliseconds', '30000'],
+        ['info-refresh', '0'],
+        ['role-reported', 'slave'],
+        ['role-reported-time', '10'],
+        ['master-link-down-time', '0'],
+        ['master-link-status', 'err'],
+        ['master-host', '?'],
+        ['master-port', '0'],
+        ['slave-priority', '100'],
+        ['slave-repl-offset', '0'],
+        ['replica-announced', '1'],
+      ]),
+    ),
+  );
+});
+
+test('instance-map: REPLICAS and SLAVES leave out replicas that are not announced', async (t) => {
+  const { h, master } = setup();
+  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
+  addKnownReplica(h.state, master, '127.0.0.1', 16381, h.clock.monotonic());
+  master.replicas.get('127.0.0.1:16381')!.replicaAnnounced = false;
+  for (const sub of ['replicas', 'slaves']) {
+    const r = one(await h.run('sentinel', sub, 'mymaster'));
+    t.is(r.t === 'array' ? r.items.length : -1, 1);
+  }
+  const m = one(await h.run('sentinel', 'master', 'mymaster'));
+  t.deepEqual(m.t === 'map' ? m.entries.find(([k]) => k === 'num-slaves')?.[1] : null, bulk('2'));
+});
+
+test('instance-map: sentinel fields with the reported vote', async (t) => {
+  const { h, master } = setup();
+  addKnownSentinel(h.state, master, '127.0.0.1', 26380, 'b'.repeat(40), h.clock.monotonic());
+  const peer = master.sentinels.get('b'.repeat(40))!;
+  h.clock.advance(20);
+  let r = one(await h.run('sentinel', 'sentinels', 'mymaster'));
+  t.deepEqual(
+    r,
+    arrayOf(
+      bulkMap([
+        ['name', 'b'.repeat(40)],
+        ['ip', '127.0.0.1'],
+        ['port', '26380'],
+        ['runid', 'b'.repeat(40)],
+        ['flags', 'sentinel,disconnected'],
+        ['link-pending-commands', '0'],
+        ['link-refcount', '1'],
+        ['last-ping-sent', '20'],
+        ['last-ok-ping-reply', '20'],
+        ['last-ping-reply', '20'],
+        ['down-after-milliseconds', '30000'],
+        ['last-hello-message', '20'],
+        ['voted-leader', '?'],
+        ['voted-leader-epoch', '0'],
+      ]),
+    ),
+  );
+  peer.leader = 'c'.repeat(40);
+  peer.leaderEpoch = 7;
+  r = one(await h.run('sentinel', 'sentinels', 'mymaster'));
+  const fields = r.t === 'array' && r.items[0]!.t === 'map' ? new Map(r.items[0]!.entries) : new Map();
+  t.deepEqual(fields.get('voted-leader'), bulk('c'.repeat(40)));
+  t.deepEqual(fields.get('voted-leader-epoch'), bulk('7'));
+});
+
+test('instance-map: flags print in the README order, master_reboot and coordinated_failover included', (t) => {
+  const { master } = setup();
+  master.flags = SRI.MASTER | SRI.MASTER_REBOOT | SRI.SCRIPT_KILL_SENT | SRI.COORDINATED_FAILOVER | SRI.FORCE_FAILOVER |
+    SRI.MASTER_DOWN | SRI.O_DOWN | SRI.S_DOWN;
+  master.link.disconnected = true;
+  t.is(
+    flagsString(master),
+    's_down,o_down,master,disconnected,master_down,force_failover,coordinated_failover,script_kill_sent,master_reboot',
+  );
+  master.flags = SRI.SLAVE | SRI.PROMOTED | SRI.RECONF_SENT | SRI.RECONF_INPROG | SRI.RECONF_DONE;
+  master.link.disconnected = false;
+  t.is(flagsString(master), 'slave,promoted,reconf_sent,reconf_inprog,reconf_done');
+});
+
+test('sentinel masters: every master in table order; PRIMARIES is the same', async (t) => {
+  const { h } = setup();
+  createMaster(h.state, 'other', '10.0.0.1', 6379, 1, h.clock.monotonic());
+  const names = (r: ReturnType<typeof one>) =>
+    r.t === 'array' ? r.items.map((m) => (m.t === 'map' ? m.entries[0]![1] : null)) : [];
+  t.deepEqual(names(one(await h.run('sentinel', 'masters'))), [bulk('mymaster'), bulk('other')]);
+  t.deepEqual(one(await h.run('sentinel', 'primaries')), one(await h.run('sentinel', 'masters')));
+});
+
+test('sentinel master: no such master, with the name matched case-sensitively', async (t) => {
+  const { h } = setup();
+  for (const sub of ['master', 'primary', 'replicas', 'slaves', 'sentinels']) {
+    t.deepEqual(one(await h.run('sentinel', sub, 'MyMaster')), err('ERR No such master with that name'), sub);
+  }
+});
+
+test('sentinel get-master-addr-by-name: host and port as bulk strings, null for an unknown name', async (t) => {
+  const { h, master } = setup();
+  t.deepEqual(one(await h.run('sentinel', 'get-master-addr-by-name', 'mymaster')), arrayOf(bulk('127.0.0.1'), bulk('16379')));
+  t.deepEqual(one(await h.run('sentinel', 'get-primary-addr-by-name', 'mymaster')), arrayOf(bulk('127.0.0.1'), bulk('16379')));
+  t.deepEqual(one(await h.run('sentinel', 'get-master-addr-by-name', 'nope')), nullArray);
+  // from reconf_slaves on, the promoted replica's address is the current one
+  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
+  master.replicas.get('127.0.0.1:16380')!.flags |= SRI.PROMOTED;
+  master.failoverState = 'reconf_slaves';
+  t.deepEqual(one(await h.run('sentinel', 'get-master-addr-by-name', 'mymaster')), arrayOf(bulk('127.0.0.1'), bulk('16380')));
+});
+
+test('sentinel myid: the 40-character id', async (t) => {
+  const { h } = setup();
+  t.deepEqual(one(await h.run('sentinel', 'myid')), bulk(h.state.myid));
+});

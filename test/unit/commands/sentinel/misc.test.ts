@@ -1,0 +1,266 @@
+import test from 'ava';
+import { array, arrayOf, bulk, bulkMap, err, int, nullBulk, ok, simple } from '../../../../src/resp/reply.js';
+import { SRI } from '../../../../src/sentinel/instance.js';
+import { addKnownReplica, addKnownSentinel, createMaster } from '../../../../src/sentinel/state.js';
+import { harness, one } from '../../../helpers/fake-context.js';
+
+function setup(quorum = 2) {
+  const h = harness();
+  const created = createMaster(h.state, 'mymaster', '127.0.0.1', 16379, quorum, h.clock.monotonic());
+  if (!created.ok) throw new Error(created.error);
+  return { h, master: created.value };
+}
+
+const peer = (n: number) => String(n).repeat(40).slice(0, 40);
+
+test('sentinel reset: glob over names, case-sensitive; clears learned state and emits +reset-master', async (t) => {
+  const { h } = setup();
+  let master = h.state.masters.get('mymaster')!;
+  createMaster(h.state, 'other', '10.0.0.1', 6379, 1, h.clock.monotonic());
+  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
+  addKnownSentinel(h.state, master, '127.0.0.1', 26380, peer(1), h.clock.monotonic());
+  master.flags |= SRI.S_DOWN | SRI.O_DOWN | SRI.FAILOVER_IN_PROGRESS | SRI.MASTER_REBOOT;
+  master.failoverState = 'wait_promotion';
+  master.leader = peer(2);
+  master.leaderEpoch = 5;
+  master.runid = 'f'.repeat(40);
+  master.roleReported = 'slave';
+  master.link.disconnected = false;
+  master.link.pendingCommands = 4;
+  h.clock.advance(5000);
+
+  t.deepEqual(one(await h.run('sentinel', 'reset', 'MY*')), int(0));
+  t.deepEqual(one(await h.run('sentinel', 'reset', 'my*')), int(1));
+  const now = h.clock.monotonic();
+  master = h.state.masters.get('mymaster')!;
+  t.is(master.replicas.size, 0);
+  t.is(master.sentinels.size, 0);
+  t.is(master.flags, SRI.MASTER);
+  t.is(master.failoverState, 'none');
+  t.is(master.leader, null);
+  t.is(master.runid, null);
+  t.is(master.roleReported, 'master');
+  t.is(master.roleReportedTime, now);
+  t.is(master.link.actPingTime, now);
+  t.is(master.link.lastPongTime, now);
+  t.is(master.link.lastAvailTime, now);
+  t.is(master.link.lastPingTime, 0);
+  t.true(master.link.disconnected);
+  t.is(master.link.pendingCommands, 0);
+  t.deepEqual(h.events.map((e) => `${e.level} ${e.type} ${e.text}`), ['warning +reset-master master mymaster 127.0.0.1 16379']);
+  t.deepEqual(h.monitors.calls, ['masterReset:mymaster']);
+  t.is(h.saves, 0);
+  t.deepEqual(one(await h.run('sentinel', 'reset', '*')), int(2));
+});
+
+test('sentinel failover: no such master, then INPROG, then NOGOODSLAVE while no replica is reachable', async (t) => {
+  const { h, master } = setup();
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'nope')), err('ERR No such master with that name'));
+  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster')), err('NOGOODSLAVE No suitable replica to promote'));
+  master.flags |= SRI.FAILOVER_IN_PROGRESS;
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster')), err('INPROG Failover already in progress'));
+  t.is(h.state.currentEpoch, 0);
+});
+
+test('sentinel failover: COORDINATED is parsed as Valkey 9 does, before the INPROG check', async (t) => {
+  const { h, master } = setup();
+  master.flags |= SRI.FAILOVER_IN_PROGRESS;
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'sideways')), err('ERR Unknown failover option specified'));
+  t.deepEqual(
+    one(await h.run('sentinel', 'failover', 'mymaster', 'Coordinated')),
+    err('NOGOODPRIMARY Primary does not support FAILOVER command'),
+  );
+});
+
+test('sentinel failover: with a healthy replica it starts a forced failover in a new epoch', async (t) => {
+  const { h, master } = setup();
+  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
+  const r = master.replicas.get('127.0.0.1:16380')!;
+  r.link.disconnected = false;
+  r.infoRefresh = h.clock.monotonic();
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster')), ok);
+  t.is(h.state.currentEpoch, 1);
+  t.is(master.failoverEpoch, 1);
+  t.is(master.failoverState, 'wait_start');
+  t.truthy(master.flags & SRI.FAILOVER_IN_PROGRESS);
+  t.truthy(master.flags & SRI.FORCE_FAILOVER);
+  t.deepEqual(h.logs, [['notice', "Executing user requested FAILOVER of 'mymaster'"]]);
+  t.deepEqual(h.events.map((e) => `${e.type} ${e.text}`), ['+new-epoch 1', '+try-failover master mymaster 127.0.0.1 16379']);
+});
+
+test('sentinel ckquorum: OK as a status line when quorum and majority are reachable', async (t) => {
+  const { h, master } = setup(2);
+  addKnownSentinel(h.state, master, '127.0.0.1', 26380, peer(1), h.clock.monotonic());
+  addKnownSentinel(h.state, master, '127.0.0.1', 26381, peer(2), h.clock.monotonic());
+  t.deepEqual(
+    one(await h.run('sentinel', 'ckquorum', 'mymaster')),
+    simple('OK 3 usable Sentinels. Quorum and failover authorization can be reached'),
+  );
+});
+
+test('sentinel ckquorum: NOQUORUM names the quorum, the majority, or both', async (t) => {
+  const { h, master } = setup(2);
+  t.deepEqual(
+    one(await h.run('sentinel', 'ckquorum', 'mymaster')),
+    err('NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master'),
+  );
+  master.quorum = 1;
+  for (const n of [1, 2, 3]) addKnownSentinel(h.state, master, '127.0.0.1', 26380 + n, peer(n), h.clock.monotonic());
+  for (const n of [1, 2]) master.sentinels.get(peer(n))!.flags |= SRI.S_DOWN;
+  t.deepEqual(
+    one(await h.run('sentinel', 'ckquorum', 'mymaster')),
+    err('NOQUORUM 2 usable Sentinels. Not enough available Sentinels to reach the majority and authorize a failover'),
+  );
+  master.quorum = 3;
+  t.deepEqual(
+    one(await h.run('sentinel', 'ckquorum', 'mymaster')),
+    err(
+      'NOQUORUM 2 usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master. ' +
+        'Not enough available Sentinels to reach the majority and authorize a failover',
+    ),
+  );
+  t.deepEqual(one(await h.run('sentinel', 'ckquorum', 'nope')), err('ERR No such master with that name'));
+});
+
+test('sentinel is-master-down-by-addr: unknown address and "*" give the empty answer', async (t) => {
+  const { h } = setup();
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '1.1.1.1', '16379', '0', '*')), arrayOf(int(0), bulk('*'), int(0)));
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '0', '*')), arrayOf(int(0), bulk('*'), int(0)));
+});
+
+test('sentinel is-master-down-by-addr: down only when SDOWN here and not in TILT', async (t) => {
+  const { h, master } = setup();
+  master.flags |= SRI.S_DOWN;
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '0', '*')), arrayOf(int(1), bulk('*'), int(0)));
+  t.deepEqual(one(await h.run('sentinel', 'is-primary-down-by-addr', '127.0.0.1', '16379', '0', '*')), arrayOf(int(1), bulk('*'), int(0)));
+  h.state.tilt = true;
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '0', '*')), arrayOf(int(0), bulk('*'), int(0)));
+});
+
+test('sentinel is-master-down-by-addr: a run id asks for a vote and the reply carries the vote held', async (t) => {
+  const { h, master } = setup();
+  master.leader = peer(7);
+  master.leaderEpoch = 5;
+  t.deepEqual(
+    one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '5', peer(8))),
+    arrayOf(int(0), bulk(peer(7)), int(5)),
+  );
+  // no vote is reported to a "*" request, even when one is held
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '5', '*')), arrayOf(int(0), bulk('*'), int(0)));
+});
+
+test('sentinel is-master-down-by-addr: port and epoch must be integers; a hostname needs resolve-hostnames', async (t) => {
+  const { h } = setup();
+  const notInt = err('ERR value is not an integer or out of range');
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', 'x', '0', '*')), notInt);
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', 'y', '*')), notInt);
+  createMaster(h.state, 'named', '127.0.0.1', 7000, 1, h.clock.monotonic());
+  h.state.masters.get('named')!.flags |= SRI.S_DOWN;
+  h.state.resolveHostnames = true;
+  createMaster(h.state, 'host', 'Redis.Local', 7001, 1, h.clock.monotonic());
+  h.state.masters.get('host')!.flags |= SRI.S_DOWN;
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', 'redis.local', '7001', '0', '*')), arrayOf(int(1), bulk('*'), int(0)));
+  h.state.resolveHostnames = false;
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', 'redis.local', '7001', '0', '*')), arrayOf(int(0), bulk('*'), int(0)));
+});
+
+test('sentinel info-cache: named masters once, unknown skipped, replica age quirk kept', async (t) => {
+  const { h, master } = setup();
+  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
+  const replica = master.replicas.get('127.0.0.1:16380')!;
+  t.deepEqual(
+    one(await h.run('sentinel', 'info-cache', 'mymaster', 'nope', 'mymaster')),
+    arrayOf(bulk('mymaster'), arrayOf(arrayOf(int(0), nullBulk), arrayOf(int(0), nullBulk))),
+  );
+  master.infoRefresh = h.clock.monotonic();
+  master.info = '# Replication\r\nrole:master\r\n';
+  h.clock.advance(250);
+  const now = h.clock.monotonic();
+  // the replica never answered: its age is now - 0, as sentinel.c computes it
+  t.deepEqual(
+    one(await h.run('sentinel', 'info-cache', 'mymaster')),
+    arrayOf(bulk('mymaster'), arrayOf(arrayOf(int(250), bulk(master.info)), arrayOf(int(now), nullBulk))),
+  );
+  replica.infoRefresh = now - 40;
+  replica.info = 'role:slave\r\n';
+  t.deepEqual(
+    one(await h.run('sentinel', 'info-cache', 'mymaster')),
+    arrayOf(bulk('mymaster'), arrayOf(arrayOf(int(250), bulk(master.info)), arrayOf(int(40), bulk('role:slave\r\n')))),
+  );
+  t.deepEqual(one(await h.run('sentinel', 'info-cache', 'nope')), array([]));
+});
+
+test('sentinel simulate-failure: flags set left to right, HELP answers at once, unknown stops', async (t) => {
+  const h = harness();
+  t.deepEqual(one(await h.run('sentinel', 'simulate-failure', 'CRASH-AFTER-ELECTION', 'crash-after-promotion')), ok);
+  t.is(h.state.simFailureFlags, 3);
+  t.is(h.logs.length, 2);
+  t.deepEqual(one(await h.run('sentinel', 'simulate-failure', 'crash-after-promotion', 'bogus')), err('ERR Unknown failure simulation specified'));
+  t.is(h.state.simFailureFlags, 2);
+  t.deepEqual(
+    one(await h.run('sentinel', 'simulate-failure', 'crash-after-election', 'help')),
+    arrayOf(bulk('crash-after-election'), bulk('crash-after-promotion')),
+  );
+  t.is(h.state.simFailureFlags, 1);
+});
+
+test('sentinel debug: the 13 timers, upper-case, in Redis order', async (t) => {
+  const h = harness();
+  t.deepEqual(
+    one(await h.run('sentinel', 'debug')),
+    bulkMap([
+      ['INFO-PERIOD', '10000'],
+      ['PING-PERIOD', '1000'],
+      ['ASK-PERIOD', '1000'],
+      ['PUBLISH-PERIOD', '2000'],
+      ['DEFAULT-DOWN-AFTER', '30000'],
+      ['DEFAULT-FAILOVER-TIMEOUT', '180000'],
+      ['TILT-TRIGGER', '2000'],
+      ['TILT-PERIOD', '30000'],
+      ['SLAVE-RECONF-TIMEOUT', '10000'],
+      ['MIN-LINK-RECONNECT-PERIOD', '15000'],
+      ['ELECTION-TIMEOUT', '10000'],
+      ['SCRIPT-MAX-RUNTIME', '60000'],
+      ['SCRIPT-RETRY-DELAY', '30000'],
+    ]),
+  );
+});
+
+test('sentinel debug: pairs applied left to right; an error stops there and keeps what was set', async (t) => {
+  const h = harness();
+  t.deepEqual(one(await h.run('sentinel', 'debug', 'INFO-PERIOD', '500', 'default-down-after', '2000')), ok);
+  t.is(h.state.timings.infoPeriod, 500);
+  t.is(h.state.timings.defaultDownAfter, 2000);
+  t.deepEqual(
+    one(await h.run('sentinel', 'debug', 'ping-period', '300', 'tilt-period', '0')),
+    err("ERR Invalid argument '0' for SENTINEL DEBUG 'tilt-period'"),
+  );
+  t.is(h.state.timings.pingPeriod, 300);
+  t.deepEqual(one(await h.run('sentinel', 'debug', 'foo', '1')), err("ERR Unknown option or number of arguments for SENTINEL DEBUG 'foo'"));
+  t.deepEqual(one(await h.run('sentinel', 'debug', 'ask-period')), err("ERR Unknown option or number of arguments for SENTINEL DEBUG 'ask-period'"));
+  t.deepEqual(one(await h.run('sentinel', 'debug', 'ask-period', 'x')), err("ERR Invalid argument 'x' for SENTINEL DEBUG 'ask-period'"));
+  // masters created later take the new default
+  t.deepEqual(one(await h.run('sentinel', 'monitor', 'm', '127.0.0.1', '6379', '1')), ok);
+  t.is(h.state.masters.get('m')!.downAfterPeriod, 2000);
+  t.is(h.saves, 1);
+});
+
+test('sentinel pending-scripts: an empty array while nothing is queued', async (t) => {
+  const h = harness();
+  t.deepEqual(one(await h.run('sentinel', 'pending-scripts')), array([]));
+});
+
+test('sentinel help: status lines, usage first and HELP last', async (t) => {
+  const h = harness();
+  const r = one(await h.run('sentinel', 'help'));
+  if (r.t !== 'array') return t.fail();
+  t.deepEqual(r.items[0], simple('SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:'));
+  t.deepEqual(r.items.slice(-2), [simple('HELP'), simple('    Prints this help.')]);
+  t.true(r.items.every((i) => i.t === 'simple'));
+});
+
+test('sentinel help: runs without authentication checks beyond the usual ones', async (t) => {
+  const h = harness();
+  t.deepEqual(one(await h.run('sentinel', 'HELP')).t, 'array');
+});
