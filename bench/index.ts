@@ -3,10 +3,12 @@
  * benchmark is bounded, talks only to loopback, and prints its figures.
  */
 import { pathToFileURL } from 'node:url';
+import { run as configFlush } from './config-flush.js';
 import { run as startup } from './startup.js';
 
 const BENCHES: Readonly<Record<string, () => Promise<void>>> = {
   startup,
+  'config-flush': configFlush,
 };
 
 async function main(names: string[]): Promise<void> {

@@ -9,12 +9,13 @@ import { parseArgv, USAGE } from './cli/argv.js';
 import { dispatch } from './commands/dispatch.js';
 import type { ClientSession, MonitorControl, ProcessInfo, SentinelContext } from './commands/types.js';
 import { formatFatalConfigError } from './config/fatal.js';
-import { ConfigSaver } from './config/flush.js';
+import { ConfigSaver, strerror } from './config/flush.js';
 import { loadConfig } from './config/load.js';
 import { rewriteConfig } from './config/rewrite.js';
 import type { LogLevel } from './config/server-options.js';
 import { readSettings } from './config/settings.js';
 import { ConfigLineError, isArgusError } from './errors.js';
+import { fileConfigIo } from './runtime/config-io.js';
 import { EventBus } from './events/bus.js';
 import { systemClock } from './runtime/clock.js';
 import { JitterTimer } from './runtime/jitter-timer.js';
@@ -66,34 +67,31 @@ export async function main(args: readonly string[]): Promise<void> {
   try {
     text = readFileSync(configPath, 'latin1');
   } catch (e) {
-    die(bootLog, `Fatal error, can't open config file '${configPath}': ${describeErrno(e)}`);
+    die(bootLog, `Fatal error, can't open config file '${configPath}': ${strerror(e)}`);
   }
 
   let loaded: ReturnType<typeof loadConfig>;
   try {
-    loaded = loadConfig(text, configPath, invocation.options, clock.monotonic());
+    loaded = loadConfig(text, configPath, invocation.options, clock.monotonic(), fileConfigIo);
   } catch (e) {
     if (e instanceof ConfigLineError) {
       process.stderr.write(formatFatalConfigError(e, REDIS_COMPAT_VERSION));
       process.exit(1);
     }
+    // An include that cannot be read is logged, not printed as a FATAL block (as Redis).
+    if (isArgusError(e, 'ARGUS_ERR_CONFIG_FILE')) die(bootLog, e.message);
     throw e;
   }
   const { server, state } = loaded;
   try {
     accessSync(configPath, constants.W_OK);
   } catch (e) {
-    die(bootLog, `Sentinel config file ${configPath} is not writable: ${describeErrno(e)}. Exiting...`);
+    die(bootLog, `Sentinel config file ${configPath} is not writable: ${strerror(e)}. Exiting...`);
   }
 
+  // `dir` was applied by the loader at its line, as Redis does (later includes and script
+  // paths resolve from there).
   const settings = readSettings(server);
-  if (settings.dir) {
-    try {
-      process.chdir(settings.dir);
-    } catch (e) {
-      die(bootLog, `Can't chdir to '${settings.dir}': ${describeErrno(e)}`);
-    }
-  }
   const log = new Logger(clock, settings.loglevel, settings.logfile);
   log.warning('oO0OoO0OoO0Oo Argus is starting oO0OoO0OoO0Oo');
   log.warning(
@@ -145,6 +143,7 @@ export async function main(args: readonly string[]): Promise<void> {
     },
     saveConfig: () => saver.save(),
     setLogLevel: (level: LogLevel) => log.setLevel(level),
+    log: (level, message) => log.log(level, message),
     shutdown: (reason) => void shutdown(reason, false),
     monitors: noMonitors,
   };
@@ -217,16 +216,4 @@ export async function main(args: readonly string[]): Promise<void> {
     events.instanceEvent('warning', '+monitor', master, master, `quorum ${master.quorum}`);
   }
   timer.start();
-}
-
-function describeErrno(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const known: Record<string, string> = {
-    ENOENT: 'No such file or directory',
-    EACCES: 'Permission denied',
-    EROFS: 'Read-only file system',
-    EISDIR: 'Is a directory',
-    ENOTDIR: 'Not a directory',
-  };
-  return (code && known[code]) ?? (e as Error).message;
 }

@@ -18,7 +18,8 @@ export function sentinelSection(ctx: SentinelContext): string {
     const status = m.flags & SRI.O_DOWN ? 'odown' : m.flags & SRI.S_DOWN ? 'sdown' : 'ok';
     // the record's own address, IPv6 unbracketed, as Redis prints it
     const addr = `${m.addr.host}:${m.addr.port}`;
-    return [`master${i}`, `name=${m.name},status=${status},address=${addr},slaves=${m.replicas.size},sentinels=${m.sentinels.size + 1}`] as const;
+    const counts = `slaves=${m.replicas.size},sentinels=${m.sentinels.size + 1}`;
+    return [`master${i}`, `name=${m.name},status=${status},address=${addr},${counts}`] as const;
   });
   return formatSection('Sentinel', [
     ['sentinel_masters', state.masters.size],

@@ -88,7 +88,7 @@ export interface SentinelContext {
    * A log line that is not an event (`Executing user requested FAILOVER of ...`, the
    * SIMULATE-FAILURE warnings). Optional so contexts built before it existed keep compiling.
    */
-  readonly log?: (level: Exclude<LogLevel, 'nothing'>, message: string) => void;
+  readonly log: (level: Exclude<LogLevel, 'nothing'>, message: string) => void;
   /** start a clean shutdown (SHUTDOWN command) */
   shutdown(reason: string): void;
   /** `SENTINEL SIMULATE-FAILURE`, `RESET`, `MONITOR`, `REMOVE` also tell the monitors */

@@ -77,9 +77,11 @@ export function createMaster(
   quorum: number,
   now: number,
 ): Created<MasterRecord> {
-  if (state.masters.has(name)) return { ok: false, error: 'Duplicate master name.' };
+  // createSentinelRedisInstance checks the address before the name: a bad port wins over a
+  // duplicate name.
   const addr = checkAddr(state, host, port);
   if (!addr.ok) return addr;
+  if (state.masters.has(name)) return { ok: false, error: 'Duplicate master name.' };
   const master = newMasterRecord(name, addr.value, quorum, state.timings, now);
   state.masters.set(name, master);
   return { ok: true, value: master };

@@ -26,7 +26,7 @@ export const failoverSubcommand: ArgusCommandSpec = {
     }
     if (master.flags & SRI.FAILOVER_IN_PROGRESS) return replyError.failoverInProgress();
     if (selectSlave(sentinel, master, sentinel.clock.monotonic()) === null) return replyError.noGoodSlave();
-    sentinel.log?.('notice', `Executing user requested FAILOVER of '${master.name}'`);
+    sentinel.log('notice', `Executing user requested FAILOVER of '${master.name}'`);
     startUserFailover(sentinel, master);
     return ok;
   },

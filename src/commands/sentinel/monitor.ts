@@ -31,9 +31,6 @@ export const monitorSubcommand: ArgusCommandSpec = {
     const { state } = sentinel;
     const hostOk = isIpLiteral(host) || (state.resolveHostnames && (await hostResolver.resolves(host)));
     if (!hostOk) return replyError.invalidAddress();
-    // createSentinelRedisInstance checks the address before the name, so a bad port wins over a
-    // duplicate name
-    if (port < 0 || port > 65535) return replyError.createFailed('Invalid port number.');
     const created = createMaster(state, name, host, port, quorum, sentinel.clock.monotonic());
     if (!created.ok) return replyError.createFailed(created.error);
     const reply = await saveAndReply(sentinel);

@@ -16,6 +16,9 @@ function jobMap(job: ScriptJobView, now: number): Reply {
   ]);
 }
 
+export const pendingScriptsReply = (jobs: readonly ScriptJobView[], now: number): Reply =>
+  array(jobs.map((j) => jobMap(j, now)));
+
 /** SENTINEL PENDING-SCRIPTS: the script queue, oldest first. */
 export const pendingScriptsSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
@@ -24,8 +27,5 @@ export const pendingScriptsSubcommand: ArgusCommandSpec = {
   summary: 'Lists the notification and reconfiguration scripts queued or running.',
   since: '2.8.4',
   complexity: 'O(N) for N queued scripts',
-  run({ sentinel }) {
-    const now = sentinel.clock.monotonic();
-    return array(scriptQueueOf(sentinel).jobs().map((j) => jobMap(j, now)));
-  },
+  run: ({ sentinel }) => pendingScriptsReply(scriptQueueOf(sentinel).jobs(), sentinel.clock.monotonic()),
 };

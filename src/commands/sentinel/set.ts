@@ -67,26 +67,23 @@ function parsePair(ctx: SentinelContext, master: MasterRecord, argv: readonly st
     case 'master-reboot-down-after-period':
     case 'primary-reboot-down-after-period':
       return withNext(intOption(option, value, 0, (v) => (master.masterRebootDownAfterPeriod = v)), 2);
-    case 'notification-script':
-      return withNext(
-        scriptOption(ctx, option, value, replyError.notificationScriptNotExecutable, (p) => (master.notificationScript = p)),
-        2,
-      );
-    case 'client-reconfig-script':
-      return withNext(
-        scriptOption(ctx, option, value, replyError.reconfigScriptNotExecutable, (p) => (master.clientReconfigScript = p)),
-        2,
-      );
-    case 'auth-pass':
-      return {
-        change: { apply: () => (master.authPass = value === '' ? null : value), event: `${option} ******`, auth: true },
-        next: j + 2,
-      };
-    case 'auth-user':
-      return {
-        change: { apply: () => (master.authUser = value === '' ? null : value), event: `${option} ${value}`, auth: true },
-        next: j + 2,
-      };
+    case 'notification-script': {
+      const set = (p: string | null) => (master.notificationScript = p);
+      return withNext(scriptOption(ctx, option, value, replyError.notificationScriptNotExecutable, set), 2);
+    }
+    case 'client-reconfig-script': {
+      const set = (p: string | null) => (master.clientReconfigScript = p);
+      return withNext(scriptOption(ctx, option, value, replyError.reconfigScriptNotExecutable, set), 2);
+    }
+    case 'auth-pass': {
+      // the password never appears in events, logs or notification-script arguments
+      const apply = () => (master.authPass = value === '' ? null : value);
+      return { change: { apply, event: `${option} ******`, auth: true }, next: j + 2 };
+    }
+    case 'auth-user': {
+      const apply = () => (master.authUser = value === '' ? null : value);
+      return { change: { apply, event: `${option} ${value}`, auth: true }, next: j + 2 };
+    }
     case 'rename-command': {
       if (more < 2) break;
       const [command, renamed] = [argv[j + 1]!, argv[j + 2]!];

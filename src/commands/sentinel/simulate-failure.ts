@@ -24,10 +24,10 @@ export const simulateFailureSubcommand: ArgusCommandSpec = {
       const mode = arg.toLowerCase();
       if (mode === 'crash-after-election') {
         state.simFailureFlags |= SIMFAILURE.CRASH_AFTER_ELECTION;
-        sentinel.log?.('warning', 'Failure simulation: this Sentinel will crash after being successfully elected as failover leader');
+        sentinel.log('warning', 'SIMULATE-FAILURE: this Sentinel will exit (99) once elected failover leader');
       } else if (mode === 'crash-after-promotion') {
         state.simFailureFlags |= SIMFAILURE.CRASH_AFTER_PROMOTION;
-        sentinel.log?.('warning', 'Failure simulation: this Sentinel will crash after promoting the selected replica to master');
+        sentinel.log('warning', 'SIMULATE-FAILURE: this Sentinel will exit (99) once its promoted replica is master');
       } else if (mode === 'help') {
         return arrayOf(bulk('crash-after-election'), bulk('crash-after-promotion'));
       } else {

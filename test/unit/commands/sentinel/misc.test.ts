@@ -1,5 +1,6 @@
 import test from 'ava';
-import { array, arrayOf, bulk, bulkMap, err, int, nullBulk, ok, simple } from '../../../../src/resp/reply.js';
+import { pendingScriptsReply } from '../../../../src/commands/sentinel/pending-scripts.js';
+import { array, arrayOf, bulk, bulkMap, err, int, map, nullBulk, ok, simple } from '../../../../src/resp/reply.js';
 import { SRI } from '../../../../src/sentinel/instance.js';
 import { addKnownReplica, addKnownSentinel, createMaster } from '../../../../src/sentinel/state.js';
 import { harness, one } from '../../../helpers/fake-context.js';
@@ -249,6 +250,36 @@ test('sentinel debug: pairs applied left to right; an error stops there and keep
 test('sentinel pending-scripts: an empty array while nothing is queued', async (t) => {
   const h = harness();
   t.deepEqual(one(await h.run('sentinel', 'pending-scripts')), array([]));
+});
+
+test('sentinel pending-scripts: five fields per job, run-time when running, run-delay otherwise', (t) => {
+  const jobs = [
+    { argv: ['/bin/notify', '+sdown', 'master m 1.2.3.4 6379'], running: true, pid: 4242, startTime: 1000, retryNum: 1 },
+    { argv: ['/bin/notify', '-sdown'], running: false, pid: 0, startTime: 9000, retryNum: 2 },
+    { argv: ['/bin/reconf'], running: false, pid: 0, startTime: 0, retryNum: 0 },
+    { argv: ['/bin/late'], running: false, pid: 0, startTime: 100, retryNum: 3 },
+  ];
+  t.deepEqual(
+    pendingScriptsReply(jobs, 5000),
+    array([
+      map([
+        ['argv', arrayOf(bulk('/bin/notify'), bulk('+sdown'), bulk('master m 1.2.3.4 6379'))],
+        ['flags', bulk('running')],
+        ['pid', bulk('4242')],
+        ['run-time', bulk('4000')],
+        ['retry-num', bulk('1')],
+      ]),
+      map([
+        ['argv', arrayOf(bulk('/bin/notify'), bulk('-sdown'))],
+        ['flags', bulk('scheduled')],
+        ['pid', bulk('0')],
+        ['run-delay', bulk('4000')],
+        ['retry-num', bulk('2')],
+      ]),
+      map([['argv', arrayOf(bulk('/bin/reconf'))], ['flags', bulk('scheduled')], ['pid', bulk('0')], ['run-delay', bulk('0')], ['retry-num', bulk('0')]]),
+      map([['argv', arrayOf(bulk('/bin/late'))], ['flags', bulk('scheduled')], ['pid', bulk('0')], ['run-delay', bulk('0')], ['retry-num', bulk('3')]]),
+    ]),
+  );
 });
 
 test('sentinel help: status lines, usage first and HELP last', async (t) => {
