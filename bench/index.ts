@@ -1,17 +1,24 @@
 /**
- * `npm run bench [-- name ...]`: runs the named benchmarks (all when none is named). Each
- * benchmark is bounded, talks only to loopback, and prints its figures.
+ * `npm run bench [-- name ... [--flag ...]]`: runs the named benchmarks (all when none is named),
+ * passing the flags to each. Each benchmark is bounded, talks only to loopback, and prints its
+ * figures.
  */
 import { pathToFileURL } from 'node:url';
 import { run as configFlush } from './config-flush.js';
+import { run as detection } from './detection-latency.js';
 import { run as startup } from './startup.js';
 
-const BENCHES: Readonly<Record<string, () => Promise<void>>> = {
+const BENCHES: Readonly<Record<string, (args: string[]) => Promise<void>>> = {
   startup,
   'config-flush': configFlush,
+  detection,
 };
 
-async function main(names: string[]): Promise<void> {
+/** Leading words name benchmarks; everything from the first `-`-word on goes to each of them. */
+async function main(argv: string[]): Promise<void> {
+  const cut = argv.findIndex((a) => a.startsWith('-'));
+  const names = cut < 0 ? argv : argv.slice(0, cut);
+  const args = cut < 0 ? [] : argv.slice(cut);
   const chosen = names.length ? names : Object.keys(BENCHES);
   for (const name of chosen) {
     const bench = BENCHES[name];
@@ -21,7 +28,7 @@ async function main(names: string[]): Promise<void> {
       return;
     }
     process.stdout.write(`== ${name}\n`);
-    await bench();
+    await bench(args);
   }
 }
 

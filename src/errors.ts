@@ -9,7 +9,9 @@ export type ArgusErrorCode =
   | 'ARGUS_ERR_CONFIG_FLUSH'
   | 'ARGUS_ERR_USAGE'
   | 'ARGUS_ERR_LISTEN'
-  | 'ARGUS_ERR_PROTOCOL';
+  | 'ARGUS_ERR_PROTOCOL'
+  | 'ARGUS_ERR_SHARD_EXIT'
+  | 'ARGUS_ERR_SHARD_PROTOCOL';
 
 export class ArgusError extends Error {
   readonly code: ArgusErrorCode;

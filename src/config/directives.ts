@@ -246,9 +246,12 @@ const STANDARD: readonly Entry[] = [
 /**
  * Argus-only top-level directives (`argus-<name> <value>`), validated by their ValueSpec and
  * kept in ServerOptions like any standard config. Redis refuses them, so they only appear in
- * files written for Argus. None exist yet.
+ * files written for Argus.
  */
-export const ARGUS_DIRECTIVES: readonly Entry[] = [];
+export const ARGUS_DIRECTIVES: readonly Entry[] = [
+  // shard worker threads that watch the masters; 0 = one per core, at most 8 (src/actors/placement.ts)
+  int('argus-shards', 0n, 64n, 0n),
+];
 
 /** The defaults of the special configs, as the rewrite would write them. */
 const SPECIAL_DEFAULTS: Readonly<Partial<Record<SpecialId, readonly string[]>>> = {

@@ -15,3 +15,13 @@ export interface LinkCredentials {
 
 /** One connection of a link: the command connection (cc) or the pub/sub connection (pc). */
 export type ConnectionKind = 'cc' | 'pc';
+
+/**
+ * How a reply's `value` looks (LinkReply `ok`): bulk and status strings are latin1 byte strings,
+ * integers are numbers, nil is null, arrays nest, and an error inside an array (an EXEC result)
+ * is `{ error }`. RESP2 only: Sentinel never sends HELLO 3 to data nodes.
+ */
+export type LinkValue = string | number | null | readonly LinkValue[] | { readonly error: string };
+
+/** One connection's state: `connecting` while a TCP (or TLS) attempt is in flight. */
+export type ConnectionState = 'down' | 'connecting' | 'up';

@@ -26,11 +26,21 @@ export type Effect =
    * sentinelSendSlaveOf: re-point `instance` at host:port (or promote it with host null) using
    * MULTI / SLAVEOF / CONFIG REWRITE / CLIENT KILL TYPE normal / CLIENT KILL TYPE pubsub / EXEC
    */
-  | { readonly kind: 'send-slaveof'; readonly instance: InstanceRecord; readonly master: MasterRecord; readonly host: string | null; readonly port: number }
+  | {
+      readonly kind: 'send-slaveof';
+      readonly instance: InstanceRecord;
+      readonly master: MasterRecord;
+      readonly host: string | null;
+      readonly port: number;
+      /** V9: the instance's INFO reports a FAILOVER in progress, so FAILOVER ABORT goes first */
+      readonly abortFailover?: boolean;
+    }
   /** `-BUSY` from an SDOWN instance: send SCRIPT KILL once */
   | { readonly kind: 'script-kill'; readonly instance: InstanceRecord; readonly master: MasterRecord }
   /** close a link connection so it is re-established (inactivity rules) */
-  | { readonly kind: 'close-link'; readonly instance: InstanceRecord; readonly which: 'cc' | 'pc' };
+  | { readonly kind: 'close-link'; readonly instance: InstanceRecord; readonly which: 'cc' | 'pc' }
+  /** a log line that is not an event (sentinel.c serverLog): never published, no script */
+  | { readonly kind: 'log'; readonly level: EventLevel; readonly message: string };
 
 export const instanceEvent = (
   level: EventLevel,

@@ -42,6 +42,10 @@ export interface LinkState {
   lastPongTime: number;
   /** last valid reply (PONG, LOADING, MASTERDOWN) */
   lastAvailTime: number;
+  /** sentinel.c link->cc != NULL: the command connection is up (kept by ping.ts onLinkConnected/Disconnected) */
+  ccConnected: boolean;
+  /** sentinel.c link->pc != NULL: the pub/sub connection is up (masters and replicas only) */
+  pcConnected: boolean;
 }
 
 export const newLink = (now: number): LinkState => ({
@@ -52,6 +56,8 @@ export const newLink = (now: number): LinkState => ({
   lastPingTime: 0,
   lastPongTime: now,
   lastAvailTime: now,
+  ccConnected: false,
+  pcConnected: false,
 });
 
 interface InstanceBase {
@@ -64,7 +70,14 @@ interface InstanceBase {
   downAfterPeriod: number;
   sdownSinceTime: number;
   odownSinceTime: number;
+  /** monotonic time of the last PUBLISH of our hello that was not answered with an error (starts at creation) */
+  lastPubTime: number;
+  /** monotonic time the last hello PUBLISH was sent, 0 if none (Argus: paces retries, periodic.ts) */
+  helloSentTime: number;
 }
+
+/** Valkey 9: what INFO's master_failover_state says (absent = the server has no FAILOVER command). */
+export type MonitoredFailoverState = 'not-supported' | 'no-failover' | 'failover';
 
 /** Fields masters and replicas share, learned from INFO. */
 interface InfoFields {
@@ -73,6 +86,11 @@ interface InfoFields {
   info: string | null;
   roleReported: 'master' | 'slave';
   roleReportedTime: number;
+  /** monotonic time the last INFO was sent, 0 if none (Argus: paces retries, periodic.ts) */
+  infoSentTime: number;
+  /** V9 sentinel.c monitored_instance_failover_state and the time it last changed */
+  monitoredFailoverState: MonitoredFailoverState;
+  monitoredFailoverChangeTime: number;
 }
 
 export interface ReplicaRecord extends InstanceBase, InfoFields {
@@ -80,6 +98,8 @@ export interface ReplicaRecord extends InstanceBase, InfoFields {
   masterLinkDownTime: number;
   slaveMasterHost: string | null;
   slaveMasterPort: number;
+  /** last change of the reported master_host/master_port, or of the role to slave (starts at creation) */
+  slaveConfChangeTime: number;
   slaveMasterLinkStatusUp: boolean;
   slavePriority: number;
   slaveReplOffset: number;
@@ -110,6 +130,13 @@ export interface MasterRecord extends InstanceBase, InfoFields {
   authPass: string | null;
   authUser: string | null;
   masterRebootDownAfterPeriod: number;
+  /** when the master_reboot flag was set (a run id change with master-reboot-down-after-period > 0) */
+  masterRebootSinceTime: number;
+  /**
+   * Argus-only, opt-in (0 = off): when > 0 it replaces ping-period in the PING rule for this
+   * master's instances (periodic.ts), e.g. to detect a dead master faster than once a second.
+   */
+  argusPingPeriod: number;
   configEpoch: number;
   /** our vote for this master's failover: run id and epoch */
   leader: string | null;
@@ -144,10 +171,15 @@ export function newMasterRecord(
     downAfterPeriod: timings.defaultDownAfter,
     sdownSinceTime: 0,
     odownSinceTime: 0,
+    lastPubTime: now,
+    helloSentTime: 0,
     infoRefresh: 0,
     info: null,
     roleReported: 'master',
     roleReportedTime: now,
+    infoSentTime: 0,
+    monitoredFailoverState: 'not-supported',
+    monitoredFailoverChangeTime: 0,
     quorum,
     failoverTimeout: timings.defaultFailoverTimeout,
     parallelSyncs: SENTINEL_DEFAULT_PARALLEL_SYNCS,
@@ -156,6 +188,8 @@ export function newMasterRecord(
     authPass: null,
     authUser: null,
     masterRebootDownAfterPeriod: 0,
+    masterRebootSinceTime: 0,
+    argusPingPeriod: 0,
     configEpoch: 0,
     leader: null,
     leaderEpoch: 0,
@@ -179,13 +213,19 @@ export function newReplicaRecord(name: string, addr: Addr, master: MasterRecord,
     downAfterPeriod: master.downAfterPeriod,
     sdownSinceTime: 0,
     odownSinceTime: 0,
+    lastPubTime: now,
+    helloSentTime: 0,
     infoRefresh: 0,
     info: null,
     roleReported: 'slave',
     roleReportedTime: now,
+    infoSentTime: 0,
+    monitoredFailoverState: 'not-supported',
+    monitoredFailoverChangeTime: 0,
     masterLinkDownTime: 0,
     slaveMasterHost: null,
     slaveMasterPort: 0,
+    slaveConfChangeTime: now,
     slaveMasterLinkStatusUp: false,
     slavePriority: SENTINEL_DEFAULT_SLAVE_PRIORITY,
     slaveReplOffset: 0,
@@ -204,6 +244,8 @@ export function newSentinelRecord(runid: string, addr: Addr, master: MasterRecor
     downAfterPeriod: master.downAfterPeriod,
     sdownSinceTime: 0,
     odownSinceTime: 0,
+    lastPubTime: now,
+    helloSentTime: 0,
     lastHelloTime: now,
     leader: null,
     leaderEpoch: 0,

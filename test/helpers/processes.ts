@@ -80,8 +80,9 @@ export async function waitForPort(port: number, timeout = 10_000): Promise<void>
   );
 }
 
-export async function startRedisServer(extra: string[] = []): Promise<Proc> {
-  const port = await freePort();
+/** A redis-server on a free loopback port (or on `port`, to restart one where it was). */
+export async function startRedisServer(extra: string[] = [], port?: number): Promise<Proc> {
+  port ??= await freePort();
   const proc = spawnProc(
     REDIS_SERVER,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra],

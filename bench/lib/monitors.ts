@@ -1,0 +1,197 @@
+/**
+ * The two monitors a bench compares — Argus (`bin/argus-sentinel`, a node process) and Debian's
+ * redis-sentinel — started from the same sentinel.conf body, each in its own temp dir with its log
+ * in `<dir>/sentinel.log`; plus the raw pub/sub subscriber that timestamps their events and the
+ * `INFO sentinel` reader used to see what they have discovered.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { ARGUS_BIN, REDIS_SENTINEL } from '../../test/helpers/processes.js';
+import { freePort } from '../../test/helpers/ports.js';
+import { encodeCommand, parseReply, RawClient } from '../../test/helpers/raw-client.js';
+import { sleep, waitPort } from './fleet.js';
+import { trackChild, trackedTempDir } from './reaper.js';
+
+export type Impl = 'argus' | 'redis';
+export const IMPL_NAME: Record<Impl, string> = { argus: 'argus', redis: 'redis-sentinel' };
+
+export interface Monitor {
+  readonly impl: Impl;
+  readonly port: number;
+  readonly dir: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** performance.now() just before spawn */
+  readonly spawnedAt: number;
+  logTail(lines?: number): string;
+  alive(): boolean;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a monitor with `body` as its config (a `port` line is prepended). When `nofile` is above
+ * the soft RLIMIT_NOFILE it is started through `sh -c 'ulimit -n N; exec ...'`.
+ */
+export async function startMonitor(impl: Impl, body: string, { nofile = 0, readyTimeoutMs = 30_000 } = {}): Promise<Monitor> {
+  const port = await freePort();
+  const dir = trackedTempDir(`argus-bench-${impl}-`);
+  const configPath = join(dir, 'sentinel.conf');
+  writeFileSync(configPath, `port ${port}\n${body}`, 'latin1');
+  const logPath = join(dir, 'sentinel.log');
+  const logFd = openSync(logPath, 'a');
+  const argv = impl === 'argus' ? [process.execPath, ARGUS_BIN, configPath] : [REDIS_SENTINEL, configPath];
+  const [cmd, args] = nofile > 0 ? ['sh', ['-c', `ulimit -n ${nofile} && exec "$@"`, 'sh', ...argv]] as const : [argv[0]!, argv.slice(1)] as const;
+  const spawnedAt = performance.now();
+  const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  trackChild(child);
+  child.once('error', () => {});
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const logTail = (lines = 15) => {
+    try {
+      return readFileSync(logPath, 'latin1').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  };
+  if (!(await waitPort(port, readyTimeoutMs, () => !alive()))) {
+    if (alive()) child.kill('SIGKILL');
+    throw new Error(`${IMPL_NAME[impl]} did not start listening on ${port}; its log ends:\n${logTail()}`);
+  }
+  return {
+    impl,
+    port,
+    dir,
+    child,
+    pid: child.pid!,
+    spawnedAt,
+    logTail,
+    alive,
+    async stop(graceMs = 3_000) {
+      if (!alive()) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await gone;
+      clearTimeout(t);
+    },
+  };
+}
+
+export interface SentinelEvent {
+  /** performance.now() when the bytes arrived */
+  readonly at: number;
+  readonly channel: string;
+  readonly payload: string;
+}
+
+/**
+ * `PSUBSCRIBE *` on its own connection; every pmessage goes to `onEvent` stamped with the
+ * arrival time of the TCP chunk that completed it (before any parsing of later messages).
+ */
+export class EventStream {
+  readonly #socket: Socket;
+  #buf: Buffer = Buffer.alloc(0);
+  closed = false;
+
+  private constructor(socket: Socket, onEvent: (e: SentinelEvent) => void) {
+    this.#socket = socket;
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => {
+      const at = performance.now();
+      this.#buf = this.#buf.length ? Buffer.concat([this.#buf, d]) : d;
+      let off = 0;
+      for (;;) {
+        const r = parseReply(this.#buf, off);
+        if (!r) break;
+        off = r.end;
+        const v = r.value;
+        if (Array.isArray(v) && v[0] === 'pmessage') onEvent({ at, channel: String(v[2]), payload: String(v[3]) });
+      }
+      this.#buf = this.#buf.subarray(off);
+    });
+    socket.on('close', () => (this.closed = true));
+    socket.on('error', () => {});
+  }
+
+  /** Connects, subscribes, and resolves once the subscription is confirmed. */
+  static open(port: number, onEvent: (e: SentinelEvent) => void): Promise<EventStream> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('error', reject);
+      s.once('connect', () => {
+        let confirmed = false;
+        const stream = new EventStream(s, onEvent);
+        const confirm = (d: Buffer) => {
+          if (d.includes('psubscribe')) {
+            confirmed = true;
+            s.off('data', confirm);
+            resolve(stream);
+          }
+        };
+        s.on('data', confirm);
+        s.write(encodeCommand('PSUBSCRIBE', '*'));
+        setTimeout(() => (confirmed ? null : reject(new Error(`no PSUBSCRIBE confirmation from port ${port}`))), 5_000).unref();
+      });
+    });
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}
+
+export interface MasterLine {
+  name: string;
+  status: string;
+  address: string;
+  slaves: number;
+  sentinels: number;
+}
+
+/** The `masterN:` lines of `INFO sentinel`, by master name. */
+export function parseInfoSentinel(info: string): Map<string, MasterLine> {
+  const out = new Map<string, MasterLine>();
+  for (const m of info.matchAll(/^master\d+:name=(.*),status=([^,]*),address=([^,]*),slaves=(\d+),sentinels=(\d+)\r?$/gm)) {
+    out.set(m[1]!, { name: m[1]!, status: m[2]!, address: m[3]!, slaves: Number(m[4]), sentinels: Number(m[5]) });
+  }
+  return out;
+}
+
+/**
+ * Polls `INFO sentinel` until every master in `expected` is listed with status ok and at least
+ * `replicas` slaves. Resolves with ms since spawn, or null after `timeoutMs` (the last poll
+ * is kept in `last`).
+ */
+export async function waitDiscovery(
+  mon: Monitor,
+  masters: readonly string[],
+  replicas: number,
+  timeoutMs: number,
+  intervalMs: number,
+  onPoll: (found: number) => void = () => {},
+): Promise<{ ms: number | null; found: number }> {
+  const c = await RawClient.open(mon.port);
+  const deadline = performance.now() + timeoutMs;
+  let found = 0;
+  try {
+    for (;;) {
+      const { value } = await c.call('INFO', 'sentinel');
+      const now = performance.now();
+      const lines = parseInfoSentinel(String(value));
+      found = 0;
+      for (const name of masters) {
+        const l = lines.get(name);
+        if (l && l.status === 'ok' && l.slaves >= replicas) found++;
+      }
+      onPoll(found);
+      if (found === masters.length) return { ms: now - mon.spawnedAt, found };
+      if (now > deadline || !mon.alive()) return { ms: null, found };
+      await sleep(intervalMs);
+    }
+  } finally {
+    c.close();
+  }
+}

@@ -1,0 +1,67 @@
+import type { EventLevel, SentinelEvent } from '../events/event.js';
+import type { Clock, Random } from '../runtime/clock.js';
+import type { MasterRecord } from '../sentinel/instance.js';
+import type { SentinelTimings } from '../sentinel/timings.js';
+
+/**
+ * The contract between a shard's runtime (which hosts actors, batches their output and talks
+ * to the main thread) and the coordinator actor of one master (which owns the master's
+ * instance actors and runs the per-master rules). Both live in the same worker thread.
+ */
+
+/** Process-wide settings every actor reads; the main thread owns them and pushes changes. */
+export interface ShardGlobals {
+  readonly myid: string;
+  readonly currentEpoch: number;
+  readonly announceIp: string | null;
+  readonly announcePort: number;
+  /** the port peers should use for us (port, or tls-port with tls-replication) */
+  readonly listenPort: number;
+  readonly resolveHostnames: boolean;
+  readonly announceHostnames: boolean;
+  readonly sentinelUser: string | null;
+  readonly sentinelPass: string | null;
+  /** requirepass: the password sent to peers when sentinel-pass is unset */
+  readonly requirepass: string | null;
+  readonly timings: SentinelTimings;
+  readonly tilt: boolean;
+}
+
+/** What a coordinator may ask of the shard that hosts it. */
+export interface ShardServices {
+  readonly clock: Clock;
+  readonly random: Random;
+  globals(): ShardGlobals;
+  /** queue an event for the main thread (logged, published, scripts) */
+  emit(event: SentinelEvent): void;
+  /** the master's records changed: its snapshot goes out with the next batch */
+  markDirty(master: string): void;
+  /** persisted state changed (new replica, epochs, address): the main thread rewrites the config */
+  requestFlush(): void;
+  /** TILT bookkeeping: a valid reply arrived from an instance after the last stall */
+  noteFreshReply(): void;
+  /** a log line for the main thread's logger (not an event: never published) */
+  log(level: EventLevel, message: string): void;
+}
+
+export interface MasterCoordinator {
+  readonly name: string;
+  /** the live record (master + replicas + sentinels) this coordinator owns */
+  readonly master: MasterRecord;
+  /** open links and arm timers */
+  start(): void;
+  /** close every link and timer for good (REMOVE, shard shutdown) */
+  stop(): void;
+  /** operator-owned fields changed (SENTINEL SET): apply them to the live record */
+  applyConfig(config: MasterRecord): void;
+  /** SENTINEL RESET: forget replicas and sentinels, reconnect */
+  reset(): void;
+  /** auth-pass/auth-user changed: drop the links of the master and its replicas */
+  dropDataLinks(): void;
+  /** sentinel-user/pass changed: drop the peer links */
+  dropPeerLinks(): void;
+  /** TILT was entered or left (global); after a stall, ping everyone at once */
+  tiltChanged(tilt: boolean): void;
+}
+
+export type CoordinatorFactory = (config: MasterRecord, services: ShardServices) => MasterCoordinator;

@@ -1,0 +1,30 @@
+/**
+ * Which shard watches which master. A master and all its instance actors live in one shard (the
+ * coordinator owns their records), chosen by a stable hash of the master's name so that a
+ * restart places every master where it was. Changing `argus-shards` moves masters between
+ * shards, which costs nothing more than a restart does.
+ */
+import { availableParallelism } from 'node:os';
+
+/** `argus-shards`: 0 = one per core, up to this many. */
+export const AUTO_SHARDS_CAP = 8;
+/** the directive's upper bound (src/config/directives.ts) */
+export const MAX_SHARDS = 64;
+
+/** The shard count for an `argus-shards` value (0 = auto). */
+export function resolveShardCount(setting: number, cores: number = availableParallelism()): number {
+  if (setting > 0) return Math.min(setting, MAX_SHARDS);
+  return Math.max(1, Math.min(cores, AUTO_SHARDS_CAP));
+}
+
+/** FNV-1a, 32 bits, over the name's bytes (names are latin1 byte strings, as everywhere). */
+export function nameHash(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i) & 0xff;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export const shardOf = (name: string, shards: number): number => nameHash(name) % shards;

@@ -1,0 +1,51 @@
+/**
+ * Control calls into shard workers, through comlink over the worker's parentPort (comlink's node
+ * adapter). comlink turns `api.addMaster(x)` into one request and one reply message; it is kept
+ * for the control path because calls there are few (operator commands, start-up, restarts) and
+ * a typed proxy is worth more than the bytes. Two gaps of comlink are closed here:
+ *  - a call whose worker dies never settles in comlink: every call is raced against the
+ *    worker's exit and rejects with ARGUS_ERR_SHARD_EXIT;
+ *  - comlink adds one 'message' listener per call in flight, which trips Node's
+ *    MaxListenersExceededWarning (printed on stderr) past ten: the limit is lifted on the worker,
+ *    and bulk work goes through one call (`addMasters`), never a burst of calls.
+ */
+import * as comlink from 'comlink';
+import nodeAdapter from 'comlink/dist/umd/node-adapter.js';
+import type { MessagePort, Worker } from 'node:worker_threads';
+import { ArgusError } from '../errors.js';
+import type { ShardApi } from './protocol.js';
+
+// The UMD build sets module.exports to the function; its .d.ts declares it as a default export.
+const nodeEndpoint = nodeAdapter as unknown as typeof nodeAdapter.default;
+
+/** Serves `api` to the main thread (worker side). */
+export function exposeShardApi(api: ShardApi, port: MessagePort): void {
+  comlink.expose(api, nodeEndpoint(port as unknown as Parameters<typeof nodeEndpoint>[0]));
+}
+
+/** What the main thread can call: each method returns a promise of the ShardApi result. */
+export type ShardCalls = { [K in keyof ShardApi]: (...args: Parameters<ShardApi[K]>) => Promise<ReturnType<ShardApi[K]>> };
+
+/**
+ * The main thread's handle on one worker's API. `exited` must reject (with the exit code) when
+ * the worker goes; every pending and later call then rejects too.
+ */
+export function connectShardApi(worker: Worker, shard: number, exited: Promise<number>): ShardCalls {
+  worker.setMaxListeners(0);
+  const remote = comlink.wrap<ShardApi>(nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]));
+  const gone = exited.then((code) => {
+    throw new ArgusError('ARGUS_ERR_SHARD_EXIT', `shard ${shard} exited (code ${code})`, { shard, code });
+  });
+  // A call that loses the race must not leave an unhandled rejection behind.
+  gone.catch(() => {});
+  return new Proxy({} as ShardCalls, {
+    get(_target, method: string) {
+      return (...args: unknown[]) => {
+        const fn = (remote as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
+        const call = fn(...args);
+        call.catch(() => {});
+        return Promise.race([call, gone]);
+      };
+    },
+  });
+}

@@ -1,0 +1,359 @@
+/**
+ * The worker side of a shard: hosts one coordinator actor per master (made by the injected
+ * CoordinatorFactory), answers the main thread's control calls (ShardApi), and batches what the
+ * actors produce into ShardToMain messages.
+ *
+ * Batching contract:
+ *  - an event (or a log line) goes out in a batch sent on the next turn of the event loop
+ *    (setImmediate, well under a millisecond): `+sdown` latency is what operators measure;
+ *  - dirty snapshots, flush requests and TILT bookkeeping ride along, or go out on their own
+ *    after `batchIntervalMs` (50 ms by default) when no event hurries them;
+ *  - a batch carries each dirty master once, at its latest state, so a master that changes ten
+ *    times between two batches costs one snapshot.
+ *
+ * A heartbeat measures the shard's own event-loop lag: a gap above tilt-trigger between two
+ * beats is a stall (sentinel.c sentinelCheckTiltCondition measures the gap between timer ticks
+ * the same way), reported to the main thread with its size, which decides about TILT.
+ *
+ * Redis checks for a stall at the top of each tick, before any instance is judged; here the
+ * coordinators' timers may run before the heartbeat after a pause, and the main thread's answer
+ * is a round trip away. So the shard holds a local TILT from the moment it sees a stall: reading
+ * `globals()` first checks how long ago the last beat was, and a stale beat counts as the stall
+ * there and then, so no rule judges an instance on time it spent paused. The hold ends when the
+ * main thread has answered the batch that reported the stall (setGlobals' `ackSeq`); from then on
+ * the main thread's TILT is the shard's.
+ */
+import type { SentinelEvent } from '../events/event.js';
+import type { Clock, Random } from '../runtime/clock.js';
+import type { LineLevel } from '../runtime/logger.js';
+import { SRI, type InstanceRecord } from '../sentinel/instance.js';
+import type { CoordinatorFactory, MasterCoordinator, ShardGlobals, ShardServices } from './coordinator.js';
+import {
+  fromSnapshot,
+  toSnapshot,
+  type InfoCacheEntry,
+  type MasterSnapshot,
+  type ShardApi,
+  type ShardLogLine,
+  type ShardStall,
+  type ShardToMain,
+  type StampedSnapshot,
+} from './protocol.js';
+import { hrtimeMs } from './shard-clock.js';
+
+export interface ShardRuntimeOptions {
+  readonly shard: number;
+  readonly factory: CoordinatorFactory;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly globals: ShardGlobals;
+  readonly send: (msg: ShardToMain) => void;
+  readonly batchIntervalMs?: number;
+  readonly heartbeatMs?: number;
+  /** ends the thread (process.exit in a worker) */
+  readonly exit: (code: number) => void;
+}
+
+/** ShardServices plus what the coordinator contract does not have yet (see the report). */
+export interface ShardRuntimeServices extends ShardServices {
+  /** a hello or our own failover raised the current epoch: shared by every master, so global */
+  raiseCurrentEpoch(epoch: number): void;
+  /** a line for the main thread's log (workers never print) */
+  log(level: LineLevel, message: string): void;
+}
+
+interface Hosted {
+  readonly coordinator: MasterCoordinator;
+  gen: number;
+}
+
+export class ShardRuntime implements ShardApi {
+  readonly #opts: ShardRuntimeOptions;
+  readonly #hosted = new Map<string, Hosted>();
+  readonly #services: ShardRuntimeServices;
+  /** as the main thread last pushed them */
+  #main: ShardGlobals;
+  /** what the coordinators see: the main thread's, the epoch raised here, the local TILT hold */
+  #globals: ShardGlobals;
+  #localEpoch = 0;
+  /** seq of the batch that reported a stall the main thread has not answered yet */
+  #tiltHoldSeq: number | null = null;
+
+  #events: SentinelEvent[] = [];
+  #logs: ShardLogLine[] = [];
+  #dirty = new Set<string>();
+  #flushRequested = false;
+  #freshReplies = 0;
+  #stalls: ShardStall[] = [];
+  /** in TILT: a batch must tell the main thread how fresh this shard's instances are */
+  #tiltReportDue = false;
+  #seq = 0;
+  #immediate: NodeJS.Immediate | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #lastBeat = hrtimeMs();
+  #stopped = false;
+
+  constructor(opts: ShardRuntimeOptions) {
+    this.#opts = opts;
+    this.#main = opts.globals;
+    this.#globals = opts.globals;
+    const self = this;
+    this.#services = {
+      clock: opts.clock,
+      random: opts.random,
+      globals: () => {
+        // a beat that is overdue by tilt-trigger: this code runs right after a pause
+        if (hrtimeMs() - self.#lastBeat > self.#globals.timings.tiltTrigger) self.#beat();
+        return self.#globals;
+      },
+      emit: (event) => {
+        self.#events.push(event);
+        self.#soon(true);
+      },
+      markDirty: (master) => {
+        self.#dirty.add(master);
+        self.#soon(false);
+      },
+      requestFlush: () => {
+        self.#flushRequested = true;
+        self.#soon(false);
+      },
+      noteFreshReply: () => {
+        self.#freshReplies++;
+        if (!self.#globals.tilt) return;
+        self.#tiltReportDue = true;
+        self.#soon(false);
+      },
+      raiseCurrentEpoch: (epoch) => {
+        if (epoch <= self.#globals.currentEpoch) return;
+        self.#localEpoch = epoch;
+        self.#refreshGlobals();
+        self.#soon(false);
+      },
+      log: (level, message) => self.log(level, message),
+    };
+    const beat = opts.heartbeatMs ?? 100;
+    this.#heartbeat = setInterval(() => this.#beat(), beat);
+    this.#heartbeat.unref();
+  }
+
+  get services(): ShardRuntimeServices {
+    return this.#services;
+  }
+
+  get masterNames(): string[] {
+    return [...this.#hosted.keys()];
+  }
+
+  /** A line for the main thread's log, sent with the next turn's batch. */
+  log(level: LineLevel, message: string): void {
+    this.#logs.push({ level, message });
+    this.#soon(true);
+  }
+
+  // ------------------------------------------------------------------------- ShardApi
+
+  addMaster(entry: StampedSnapshot): void {
+    this.#add(entry.snapshot, entry.gen);
+  }
+
+  addMasters(entries: readonly StampedSnapshot[]): void {
+    for (const e of entries) this.#add(e.snapshot, e.gen);
+  }
+
+  removeMaster(name: string): void {
+    const h = this.#hosted.get(name);
+    if (!h) return;
+    this.#hosted.delete(name);
+    this.#dirty.delete(name);
+    this.#guard(name, 'stop', () => h.coordinator.stop());
+  }
+
+  resetMaster(name: string, gen: number): void {
+    const h = this.#hosted.get(name);
+    if (!h) return;
+    h.gen = gen;
+    this.#guard(name, 'reset', () => h.coordinator.reset());
+    this.#services.markDirty(name);
+  }
+
+  applyConfig(snapshot: MasterSnapshot): void {
+    const h = this.#hosted.get(snapshot.name);
+    if (!h) return;
+    this.#guard(snapshot.name, 'applyConfig', () => h.coordinator.applyConfig(fromSnapshot(snapshot)));
+  }
+
+  dropDataLinks(name: string): void {
+    const h = this.#hosted.get(name);
+    if (h) this.#guard(name, 'dropDataLinks', () => h.coordinator.dropDataLinks());
+  }
+
+  dropPeerLinks(): void {
+    for (const [name, h] of this.#hosted) this.#guard(name, 'dropPeerLinks', () => h.coordinator.dropPeerLinks());
+  }
+
+  setGlobals(globals: ShardGlobals, ackSeq = 0): void {
+    this.#main = globals;
+    if (this.#tiltHoldSeq !== null && ackSeq >= this.#tiltHoldSeq) this.#tiltHoldSeq = null;
+    this.#refreshGlobals();
+  }
+
+  infoCache(names: readonly string[]): Record<string, InfoCacheEntry> {
+    const out: Record<string, InfoCacheEntry> = {};
+    for (const name of names) {
+      const m = this.#hosted.get(name)?.coordinator.master;
+      if (!m) continue;
+      out[name] = {
+        master: { name: m.name, info: m.info, infoRefresh: m.infoRefresh },
+        replicas: [...m.replicas.values()].map((r) => ({ name: r.name, info: r.info, infoRefresh: r.infoRefresh })),
+      };
+    }
+    return out;
+  }
+
+  snapshotAll(): StampedSnapshot[] {
+    return [...this.#hosted.values()].map((h) => ({ gen: h.gen, snapshot: toSnapshot(h.coordinator.master) }));
+  }
+
+  shutdown(): void {
+    if (this.#stopped) return;
+    for (const [name, h] of this.#hosted) this.#guard(name, 'stop', () => h.coordinator.stop());
+    this.#hosted.clear();
+    this.#stopped = true;
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+    this.flush();
+  }
+
+  exitForTest(code: number): void {
+    setImmediate(() => this.#opts.exit(code));
+  }
+
+  // ------------------------------------------------------------------------- batching
+
+  /** Sends everything pending now, as one batch (nothing when nothing is pending). */
+  flush(): void {
+    if (this.#immediate) clearImmediate(this.#immediate);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#immediate = null;
+    this.#timer = null;
+    const pending = this.#events.length + this.#logs.length + this.#dirty.size + this.#stalls.length + this.#freshReplies;
+    if (pending === 0 && !this.#flushRequested && !this.#tiltReportDue) return;
+    const snapshots: StampedSnapshot[] = [];
+    for (const name of this.#dirty) {
+      const h = this.#hosted.get(name);
+      if (h) snapshots.push({ gen: h.gen, snapshot: toSnapshot(h.coordinator.master) });
+    }
+    const batch: ShardToMain = {
+      type: 'batch',
+      shard: this.#opts.shard,
+      seq: ++this.#seq,
+      events: this.#events,
+      snapshots,
+      flushRequested: this.#flushRequested,
+      currentEpoch: this.#globals.currentEpoch,
+      freshReplies: this.#freshReplies,
+      freshSince: this.#globals.tilt ? this.#freshSince() : null,
+      stalls: this.#stalls,
+      logs: this.#logs,
+    };
+    this.#events = [];
+    this.#logs = [];
+    this.#dirty = new Set();
+    this.#flushRequested = false;
+    this.#freshReplies = 0;
+    this.#stalls = [];
+    this.#tiltReportDue = false;
+    this.#opts.send(batch);
+  }
+
+  /** src/sentinel/tilt.ts allRefreshedSince, as a time: the oldest valid reply of a non-SDOWN record */
+  #freshSince(): number {
+    let oldest = Number.MAX_SAFE_INTEGER;
+    const see = (ri: InstanceRecord): void => {
+      if (!(ri.flags & SRI.S_DOWN) && ri.link.lastAvailTime < oldest) oldest = ri.link.lastAvailTime;
+    };
+    for (const { coordinator } of this.#hosted.values()) {
+      const m = coordinator.master;
+      see(m);
+      for (const r of m.replicas.values()) see(r);
+      for (const p of m.sentinels.values()) see(p);
+    }
+    return oldest;
+  }
+
+  /** urgent: on the next turn; otherwise within batchIntervalMs */
+  #soon(urgent: boolean): void {
+    if (this.#stopped || this.#immediate) return;
+    if (urgent) {
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#immediate = setImmediate(() => this.flush());
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => this.flush(), this.#opts.batchIntervalMs ?? 50);
+    }
+  }
+
+  #beat(): void {
+    if (this.#stopped) return;
+    const now = hrtimeMs();
+    const gap = now - this.#lastBeat;
+    this.#lastBeat = now;
+    if (gap <= this.#globals.timings.tiltTrigger) return;
+    this.#stalls.push({ ms: Math.round(gap), at: this.#opts.clock.monotonic() });
+    // the stall goes out in the next batch, whatever else is in it
+    this.#tiltHoldSeq = this.#seq + 1;
+    this.#refreshGlobals();
+    this.#soon(true);
+  }
+
+  /** Recomputes what coordinators see; tells them when TILT flips (after the current call). */
+  #refreshGlobals(): void {
+    const tilt = this.#main.tilt || this.#tiltHoldSeq !== null;
+    const currentEpoch = Math.max(this.#main.currentEpoch, this.#localEpoch);
+    const was = this.#globals.tilt;
+    this.#globals = { ...this.#main, currentEpoch, tilt };
+    if (tilt === was) return;
+    if (tilt) {
+      this.#tiltReportDue = true;
+      this.#soon(false);
+    }
+    // not from inside a coordinator's own call to globals(): on the next microtask
+    queueMicrotask(() => {
+      if (this.#globals.tilt !== tilt) return;
+      for (const [name, h] of this.#hosted) this.#guard(name, 'tiltChanged', () => h.coordinator.tiltChanged(tilt));
+    });
+  }
+
+  #add(snapshot: MasterSnapshot, gen: number): void {
+    // an add for a master already here replaces it (a retried call, a restart overlapping a MONITOR)
+    this.removeMaster(snapshot.name);
+    this.#guard(snapshot.name, 'start', () => {
+      const coordinator = this.#opts.factory(fromSnapshot(snapshot), this.#services);
+      this.#hosted.set(snapshot.name, { coordinator, gen });
+      coordinator.start();
+    });
+    this.#services.markDirty(snapshot.name);
+  }
+
+  /**
+   * A coordinator that throws from a control call is a bug in that master's actor, not in the
+   * shard: it is logged and the call goes on for the other masters.
+   */
+  #guard(name: string, what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.log('warning', `Shard ${this.#opts.shard}: ${what} of master '${name}' failed: ${errorText(e)}`);
+    }
+  }
+}
+
+/** One log line for an error: `Name: message (first stack frame)`; log lines never span lines. */
+export function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e).replace(/\s*\n\s*/g, ' ');
+  const frame = /\n\s+at (.*)/.exec(e.stack ?? '')?.[1];
+  const text = `${e.name}: ${e.message}`.replace(/\s*\n\s*/g, ' ');
+  return frame ? `${text} (at ${frame})` : text;
+}

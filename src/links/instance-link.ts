@@ -1,0 +1,202 @@
+import type { ConnectionOptions } from 'node:tls';
+import { systemClock, type Clock } from '../runtime/clock.js';
+import { LinkConnection } from './connection.js';
+import type { ConnectionKind, ConnectionState, LinkCredentials, LinkReply } from './types.js';
+
+/** sentinel.c: SENTINEL_HELLO_CHANNEL */
+export const HELLO_CHANNEL = '__sentinel__:hello';
+
+export interface InstanceLinkOptions {
+  readonly host: string;
+  readonly port: number;
+  /** masters and replicas: true (cc + pc); peer sentinels: false (cc only) */
+  readonly pubsub: boolean;
+  /** read at each connect, so SENTINEL SET auth-pass applies from the next connection on */
+  readonly credentials: () => LinkCredentials;
+  /** the master's rename-command map; gets the upper-case name sentinel.c uses (`PING`) */
+  readonly rename: (command: string) => string;
+  /** `sentinel-<id8>-cmd` / `sentinel-<id8>-pubsub` */
+  readonly clientName: (kind: ConnectionKind) => string;
+  readonly connectTimeoutMs: number;
+  /** a `message` frame on the pc, latin1 strings (any channel; only the hello one is subscribed) */
+  readonly onMessage?: (channel: string, message: string) => void;
+  /** the connection is up and its AUTH / CLIENT SETNAME (/ SUBSCRIBE) are written */
+  readonly onConnected: (kind: ConnectionKind) => void;
+  /** a connection attempt failed or an open connection dropped; not called for close()/destroy() */
+  readonly onDisconnected: (kind: ConnectionKind, reason: string) => void;
+  readonly tls?: ConnectionOptions;
+  /** bind-source-addr */
+  readonly sourceAddress?: string;
+  readonly clock?: Clock;
+}
+
+/**
+ * sentinel.c's instanceLink: a command connection (cc) and, for masters and replicas, a pub/sub
+ * connection (pc) to one instance. The link never reconnects, retries or queues by itself: the
+ * instance actor calls connect() (at most once per ping-period, as sentinelReconnectInstance
+ * does) and sees every failure as a value or a callback.
+ */
+export class InstanceLink {
+  private hostName: string;
+  private portNumber: number;
+  private readonly opts: InstanceLinkOptions;
+  private readonly clock: Clock;
+  private cc: LinkConnection | null = null;
+  private pc: LinkConnection | null = null;
+  private pcActivity = 0;
+  private isDestroyed = false;
+
+  constructor(opts: InstanceLinkOptions) {
+    this.opts = opts;
+    this.hostName = opts.host;
+    this.portNumber = opts.port;
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  get host(): string {
+    return this.hostName;
+  }
+
+  get port(): number {
+    return this.portNumber;
+  }
+
+  get pubsub(): boolean {
+    return this.opts.pubsub;
+  }
+
+  get destroyed(): boolean {
+    return this.isDestroyed;
+  }
+
+  /** Opens whichever connection is missing; one attempt in flight per connection at most. */
+  connect(): void {
+    if (this.isDestroyed) return;
+    if (this.cc === null) this.cc = this.open('cc');
+    if (this.opts.pubsub && this.pc === null) this.pc = this.open('pc');
+  }
+
+  state(kind: ConnectionKind): ConnectionState {
+    return this.conn(kind)?.state ?? 'down';
+  }
+
+  isConnected(kind: ConnectionKind): boolean {
+    return this.state(kind) === 'up';
+  }
+
+  /** sentinel.c's link->disconnected: a connection this link needs is not up. */
+  get disconnected(): boolean {
+    return !this.isConnected('cc') || (this.opts.pubsub && !this.isConnected('pc'));
+  }
+
+  /** Monotonic ms at which the connection came up (cc_conn_time / pc_conn_time); 0 while down. */
+  connectedSince(kind: ConnectionKind): number {
+    const c = this.conn(kind);
+    return c?.state === 'up' ? c.since : 0;
+  }
+
+  /** Monotonic ms of the last frame of any kind on the pc (pc_last_activity); kept after a close. */
+  get pubsubLastActivity(): number {
+    const pc = this.pc;
+    return pc?.state === 'up' ? pc.lastActivity : this.pcActivity;
+  }
+
+  /** Commands written on the cc and not answered yet; 0 while the cc is down. */
+  get pendingCommands(): number {
+    const cc = this.cc;
+    return cc?.state === 'up' ? cc.pending : 0;
+  }
+
+  /** The cc's local IP (what the hello announces when announce-ip is unset), null while down. */
+  localAddress(): string | null {
+    return this.cc?.localAddress() ?? null;
+  }
+
+  /** One command on the cc, its name through rename-command. Never throws, never queues. */
+  send(command: string, args: readonly string[]): Promise<LinkReply> {
+    const cc = this.cc;
+    if (cc?.state !== 'up') return Promise.resolve(this.notConnected());
+    return cc.send(command, this.opts.rename(command), args);
+  }
+
+  /** Several commands in one write; each entry is `[command, ...args]`. */
+  sendPipeline(commands: readonly (readonly string[])[]): Promise<LinkReply[]> {
+    const cc = this.cc;
+    if (cc?.state !== 'up') return Promise.resolve(commands.map(() => this.notConnected()));
+    return cc.sendMany(
+      commands.map(([command = '', ...args]) => [command, this.opts.rename(command), args] as const),
+    );
+  }
+
+  /** Closes one connection or both now; the actor reconnects later. No onDisconnected. */
+  close(kind?: ConnectionKind, reason = 'closed by sentinel'): void {
+    if (kind !== 'pc' && this.cc) {
+      this.cc.close(reason);
+      this.cc = null;
+    }
+    if (kind !== 'cc' && this.pc) {
+      this.pcActivity = this.pc.lastActivity;
+      this.pc.close(reason);
+      this.pc = null;
+    }
+  }
+
+  /** A new address for the next connect(); open connections are closed (address switch). */
+  setAddress(host: string, port: number): void {
+    if (host === this.hostName && port === this.portNumber) return;
+    this.close(undefined, 'address changed');
+    this.hostName = host;
+    this.portNumber = port;
+  }
+
+  /** Closes for good: connect() does nothing afterwards. */
+  destroy(): void {
+    this.close(undefined, 'link destroyed');
+    this.isDestroyed = true;
+  }
+
+  private conn(kind: ConnectionKind): LinkConnection | null {
+    return kind === 'cc' ? this.cc : this.pc;
+  }
+
+  private notConnected(): LinkReply {
+    return { kind: 'closed', reason: this.isDestroyed ? 'link destroyed' : 'not connected' };
+  }
+
+  private open(kind: ConnectionKind): LinkConnection {
+    const { connectTimeoutMs, tls, sourceAddress } = this.opts;
+    return new LinkConnection(
+      { kind, host: this.hostName, port: this.portNumber, connectTimeoutMs, tls, sourceAddress, clock: this.clock },
+      {
+        ready: (c) => this.onReady(c),
+        closed: (c, reason) => this.onClosed(c, reason),
+        message: (channel, message) => this.opts.onMessage?.(channel.toString('latin1'), message.toString('latin1')),
+      },
+    );
+  }
+
+  /**
+   * sentinelReconnectInstance: AUTH (if credentials apply) and CLIENT SETNAME on both
+   * connections, SUBSCRIBE on the pc; replies are ignored, as Sentinel does (wrong credentials
+   * show up as -NOAUTH replies to PING). The actor's PING follows in onConnected.
+   */
+  private onReady(c: LinkConnection): void {
+    if (c !== this.conn(c.kind)) return;
+    const { rename } = this.opts;
+    const { user, pass } = this.opts.credentials();
+    if (pass !== null) void c.send('AUTH', rename('AUTH'), user !== null ? [user, pass] : [pass]);
+    void c.send('CLIENT', rename('CLIENT'), ['SETNAME', this.opts.clientName(c.kind)]);
+    if (c.kind === 'pc') void c.send('SUBSCRIBE', rename('SUBSCRIBE'), [HELLO_CHANNEL]);
+    this.opts.onConnected(c.kind);
+  }
+
+  private onClosed(c: LinkConnection, reason: string): void {
+    if (c !== this.conn(c.kind)) return;
+    if (c.kind === 'cc') this.cc = null;
+    else {
+      this.pcActivity = c.lastActivity;
+      this.pc = null;
+    }
+    this.opts.onDisconnected(c.kind, reason);
+  }
+}

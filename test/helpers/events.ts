@@ -1,0 +1,58 @@
+import { RawClient, type Value } from './raw-client.js';
+import { waitFor } from './wait-for.js';
+
+export interface SeenEvent {
+  readonly channel: string;
+  readonly text: string;
+  /** Date.now() when the test received it */
+  readonly at: number;
+}
+
+/**
+ * A PSUBSCRIBE '*' connection to a sentinel that records every event it publishes, for tests
+ * that wait for `+sdown`, `+slave`, `+tilt` …
+ */
+export class EventRecorder {
+  readonly events: SeenEvent[] = [];
+  #stopped = false;
+
+  private constructor(readonly client: RawClient) {}
+
+  static async open(port: number): Promise<EventRecorder> {
+    const client = await RawClient.open(port);
+    const rec = new EventRecorder(client);
+    await client.call('PSUBSCRIBE', '*');
+    void rec.#pump();
+    return rec;
+  }
+
+  async #pump(): Promise<void> {
+    while (!this.#stopped) {
+      let v: Value;
+      try {
+        v = (await this.client.read(60_000)).value;
+      } catch {
+        return;
+      }
+      if (Array.isArray(v) && v[0] === 'pmessage') this.events.push({ channel: String(v[2]), text: String(v[3]), at: Date.now() });
+    }
+  }
+
+  /** Resolves with the first event (after index `from`) on `channel` whose text matches. */
+  wait(channel: string, match: RegExp | string = /.*/, { from = 0, timeout = 15_000 } = {}): Promise<SeenEvent> {
+    const re = typeof match === 'string' ? new RegExp(`^${match.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : match;
+    return waitFor(() => this.events.slice(from).find((e) => e.channel === channel && re.test(e.text)), {
+      timeout,
+      what: `${channel} ${re}`,
+    });
+  }
+
+  count(channel: string, match: RegExp = /.*/): number {
+    return this.events.filter((e) => e.channel === channel && match.test(e.text)).length;
+  }
+
+  close(): void {
+    this.#stopped = true;
+    this.client.close();
+  }
+}
