@@ -34,7 +34,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { faultPlan, FAULT_KINDS, injectFault, recoverFault, rng, type FaultKind } from './lib/faults.js';
 import { Fleet, pool, sleep, type FleetMaster } from './lib/fleet.js';
-import { EventStream, IMPL_NAME, parseInfoSentinel, startMonitor, waitDiscovery, type Impl, type Monitor, type SentinelEvent } from './lib/monitors.js';
+import { EventStream, IMPL_NAME, parseInfoSentinel, slowCall, startMonitor, waitDiscovery, type Impl, type Monitor, type SentinelEvent } from './lib/monitors.js';
 import { CpuWindow, rssKiB, processTree } from './lib/procstat.js';
 import { Progress } from './lib/progress.js';
 import { reapAll } from './lib/reaper.js';
@@ -218,6 +218,7 @@ export async function run(args: string[] = []): Promise<void> {
   let phase = 'setup';
   let fleet: Fleet | null = null;
   const runs = new Map<Impl, MonitorRun>();
+  const mons: Monitor[] = [];
   const faults: Fault[] = [];
   const falseEvents: FalseEvent[] = [];
   const excluded = new Set<string>();
@@ -318,7 +319,7 @@ export async function run(args: string[] = []): Promise<void> {
         )
         .join('');
     const readyTimeoutMs = 30_000 + 20 * o.masters;
-    const mons = await Promise.all(o.impls.map((impl) => startMonitor(impl, config(impl), { nofile: monitorNofile, readyTimeoutMs })));
+    mons.push(...(await Promise.all(o.impls.map((impl) => startMonitor(impl, config(impl), { nofile: monitorNofile, readyTimeoutMs })))));
     for (const mon of mons) {
       const stream = await EventStream.open(mon.port, onEvent(mon.impl));
       runs.set(mon.impl, {
@@ -353,7 +354,7 @@ export async function run(args: string[] = []): Promise<void> {
           const deadline = performance.now() + 10_000 + 10 * o.masters;
           try {
             for (;;) {
-              const lines = parseInfoSentinel(String((await c.call('INFO', 'sentinel')).value));
+              const lines = parseInfoSentinel(await slowCall(c, 'INFO', 'sentinel'));
               if (names.every((n) => (lines.get(n)?.sentinels ?? 0) >= 2)) {
                 r.peersMs = performance.now() - r.mon.spawnedAt;
                 return;
@@ -376,7 +377,7 @@ export async function run(args: string[] = []): Promise<void> {
     for (const r of runs.values()) {
       const c = await RawClient.open(r.mon.port);
       try {
-        while (/^sentinel_tilt:1\r?$/m.test(String((await c.call('INFO', 'sentinel')).value)) && performance.now() < tiltDeadline) {
+        while (/^sentinel_tilt:1\r?$/m.test(await slowCall(c, 'INFO', 'sentinel')) && performance.now() < tiltDeadline) {
           await sleep(250);
         }
       } finally {
@@ -569,12 +570,12 @@ export async function run(args: string[] = []): Promise<void> {
   } finally {
     progress.stop();
     for (const r of runs.values()) r.stream.close();
-    await Promise.all([...runs.values()].map((r) => r.mon.stop()));
+    await Promise.all(mons.map((m) => m.stop()));
     if (o.logs) {
       mkdirSync(o.logs, { recursive: true });
-      for (const [impl, r] of runs) {
-        copyFileSync(join(r.mon.dir, 'sentinel.log'), join(o.logs, `${impl}.log`));
-        copyFileSync(join(r.mon.dir, 'sentinel.conf'), join(o.logs, `${impl}.conf`));
+      for (const m of mons) {
+        copyFileSync(join(m.dir, 'sentinel.log'), join(o.logs, `${m.impl}.log`));
+        copyFileSync(join(m.dir, 'sentinel.conf'), join(o.logs, `${m.impl}.conf`));
       }
       process.stderr.write(`monitor logs and configs copied to ${o.logs}\n`);
     }

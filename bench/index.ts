@@ -7,11 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { run as configFlush } from './config-flush.js';
 import { run as detection } from './detection-latency.js';
 import { run as startup } from './startup.js';
+import { run as threadMessages } from './thread-messages.js';
 
 const BENCHES: Readonly<Record<string, (args: string[]) => Promise<void>>> = {
   startup,
   'config-flush': configFlush,
   detection,
+  'thread-messages': () => threadMessages(),
 };
 
 /** Leading words name benchmarks; everything from the first `-`-word on goes to each of them. */

@@ -7,7 +7,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgv, USAGE } from './cli/argv.js';
 import { dispatch } from './commands/dispatch.js';
-import type { ClientSession, MonitorControl, ProcessInfo, SentinelContext } from './commands/types.js';
+import type { ClientSession, ProcessInfo, SentinelContext } from './commands/types.js';
 import { formatFatalConfigError } from './config/fatal.js';
 import { ConfigSaver, strerror } from './config/flush.js';
 import { loadConfig } from './config/load.js';
@@ -23,19 +23,9 @@ import { Logger } from './runtime/logger.js';
 import { removePidfile, writePidfile } from './runtime/pidfile.js';
 import { systemRandom } from './runtime/random.js';
 import { RespServer } from './server/server.js';
+import { ShardHost } from './actors/shard-host.js';
+import { resolveShardCount } from './actors/placement.js';
 import { ARGUS_VERSION, REDIS_COMPAT_VERSION } from './version.js';
-
-/**
- * Until shard workers watch instances (the monitoring issue), config commands have no links to
- * tell about their changes.
- */
-const noMonitors: MonitorControl = {
-  masterAdded: () => {},
-  masterRemoved: () => {},
-  masterReset: () => {},
-  masterAuthChanged: () => {},
-  peerAuthChanged: () => {},
-};
 
 export function versionLine(): string {
   return `Argus sentinel v=${ARGUS_VERSION} redis=${REDIS_COMPAT_VERSION} node=${process.versions.node} bits=64`;
@@ -111,7 +101,18 @@ export async function main(args: readonly string[]): Promise<void> {
     log: (level, msg) => log.log(level, msg),
   });
 
-  const timer = new JitterTimer(systemRandom, () => {});
+  // Monitoring runs in shard workers; the main thread keeps the mirror the commands read.
+  const shards = new ShardHost({
+    state,
+    events,
+    clock,
+    log: (level, msg) => log.log(level, msg),
+    saveConfig: () => saver.save(),
+    shards: resolveShardCount(server.getInt('argus-shards', 0)),
+    listenPort: settings.tlsReplication && settings.tlsPort ? settings.tlsPort : settings.port,
+    requirepass: settings.requirepass,
+  });
+  const timer = new JitterTimer(systemRandom, () => shards.tick());
   const processInfo: ProcessInfo = {
     runId: systemRandom.hex(40),
     startTime: clock.monotonic(),
@@ -141,11 +142,15 @@ export async function main(args: readonly string[]): Promise<void> {
     get clients() {
       return resp.clients;
     },
-    saveConfig: () => saver.save(),
+    // SENTINEL SET / CONFIG SET change the mirror, then save: the shards pick the change up here.
+    saveConfig: () => {
+      shards.sync();
+      return saver.save();
+    },
     setLogLevel: (level: LogLevel) => log.setLevel(level),
     log: (level, message) => log.log(level, message),
     shutdown: (reason) => void shutdown(reason, false),
-    monitors: noMonitors,
+    monitors: shards,
   };
 
   const resp = new RespServer({
@@ -173,6 +178,8 @@ export async function main(args: readonly string[]): Promise<void> {
     shuttingDown = true;
     log.warning(reason);
     timer.stop();
+    // Stopping the shards first brings the mirror up to date, so the last flush has it all.
+    await shards.stop();
     if (flush) await saver.save().catch(() => {});
     if (settings.pidfile) {
       log.notice('Removing the pid file.');
@@ -214,6 +221,11 @@ export async function main(args: readonly string[]): Promise<void> {
   log.notice(`Sentinel ID is ${state.myid}`);
   for (const master of state.masters.values()) {
     events.instanceEvent('warning', '+monitor', master, master, `quorum ${master.quorum}`);
+  }
+  try {
+    await shards.start();
+  } catch (e) {
+    die(log, `Could not start the monitoring shards: ${(e as Error).message}`);
   }
   timer.start();
 }

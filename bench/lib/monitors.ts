@@ -133,7 +133,9 @@ export class EventStream {
         };
         s.on('data', confirm);
         s.write(encodeCommand('PSUBSCRIBE', '*'));
-        setTimeout(() => (confirmed ? null : reject(new Error(`no PSUBSCRIBE confirmation from port ${port}`))), 5_000).unref();
+        // generous: redis-sentinel does not serve clients while it flushes its config once per
+        // discovered replica (about 9 s in a row at 1000 masters)
+        setTimeout(() => (confirmed ? null : reject(new Error(`no PSUBSCRIBE confirmation from port ${port} in 60 s`))), 60_000).unref();
       });
     });
   }
@@ -149,6 +151,13 @@ export interface MasterLine {
   address: string;
   slaves: number;
   sentinels: number;
+}
+
+/** One command with a patient reply timeout (a monitor may stall for seconds, e.g. in config flushes). */
+export async function slowCall(c: RawClient, ...args: string[]): Promise<string> {
+  c.send(encodeCommand(...args));
+  const { value } = await c.read(60_000);
+  return String(value);
 }
 
 /** The `masterN:` lines of `INFO sentinel`, by master name. */
@@ -178,9 +187,9 @@ export async function waitDiscovery(
   let found = 0;
   try {
     for (;;) {
-      const { value } = await c.call('INFO', 'sentinel');
+      const info = await slowCall(c, 'INFO', 'sentinel');
       const now = performance.now();
-      const lines = parseInfoSentinel(String(value));
+      const lines = parseInfoSentinel(info);
       found = 0;
       for (const name of masters) {
         const l = lines.get(name);

@@ -3,12 +3,10 @@
  *
  * CPU comes from /proc/<pid>/task/<tid>/schedstat (first field: ns on CPU, per thread), summed
  * over every thread, so worker threads count; it has nanosecond resolution where the utime+stime
- * ticks of /proc/<pid>/stat (also read, as a cross-check) have 10 ms. A thread that exits inside a
- * window takes its time with it — monitors keep their threads, so this does not matter here.
+ * ticks of /proc/<pid>/stat have 10 ms (an idle redis-sentinel uses ~2 ms a second). A thread
+ * that exits inside a window takes its time with it — monitors keep their threads.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-
-const CLK_TCK = 100; // USER_HZ on every Linux build that matters; getconf CLK_TCK says 100 here
 
 const read = (path: string): string | null => {
   try {
@@ -68,31 +66,11 @@ export function cpuSeconds(pids: readonly number[]): number {
   return any ? ns / 1e9 : Number.NaN;
 }
 
-/** utime+stime of `pids` in seconds (10 ms resolution), from /proc/<pid>/stat. */
-export function cpuSecondsTicks(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const f = statFields(pid);
-    if (f) ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
-  }
-  return ticks / CLK_TCK;
-}
-
 /** VmRSS of `pids` in KiB (summed). */
 export function rssKiB(pids: readonly number[]): number {
   let kib = 0;
   for (const pid of pids) {
     const m = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
-    if (m) kib += Number(m[1]);
-  }
-  return kib;
-}
-
-/** Peak VmHWM of `pids` in KiB (summed). */
-export function hwmKiB(pids: readonly number[]): number {
-  let kib = 0;
-  for (const pid of pids) {
-    const m = /VmHWM:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
     if (m) kib += Number(m[1]);
   }
   return kib;

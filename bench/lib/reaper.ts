@@ -72,6 +72,3 @@ export async function reapAll(): Promise<void> {
   await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, 5_000).unref())]);
   killAllSync();
 }
-
-/** Number of registered live children (for the summary line). */
-export const liveChildren = (): number => children.size;

@@ -27,8 +27,8 @@ export function exposeShardApi(api: ShardApi, port: MessagePort): void {
 export type ShardCalls = { [K in keyof ShardApi]: (...args: Parameters<ShardApi[K]>) => Promise<ReturnType<ShardApi[K]>> };
 
 /**
- * The main thread's handle on one worker's API. `exited` must reject (with the exit code) when
- * the worker goes; every pending and later call then rejects too.
+ * The main thread's handle on one worker's API. `exited` resolves with the exit code when the
+ * worker goes; every pending and later call then rejects with ARGUS_ERR_SHARD_EXIT.
  */
 export function connectShardApi(worker: Worker, shard: number, exited: Promise<number>): ShardCalls {
   worker.setMaxListeners(0);
@@ -39,7 +39,9 @@ export function connectShardApi(worker: Worker, shard: number, exited: Promise<n
   // A call that loses the race must not leave an unhandled rejection behind.
   gone.catch(() => {});
   return new Proxy({} as ShardCalls, {
-    get(_target, method: string) {
+    get(_target, method: string | symbol) {
+      // not a thenable: `await calls` or returning it from an async function must not call out
+      if (method === 'then' || typeof method === 'symbol') return undefined;
       return (...args: unknown[]) => {
         const fn = (remote as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
         const call = fn(...args);

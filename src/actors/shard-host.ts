@@ -1,44 +1,34 @@
 /**
  * The main thread's side of monitoring: a small pool of long-lived shard workers, each hosting
- * the coordinator actors of the masters its index is the hash of (placement.ts).
+ * the coordinator actors of the masters whose name hashes to it (placement.ts). Each thread's
+ * life (spawn, restart, stop) is a ShardSupervisor's; this file is about what flows through them.
  *
  * The main thread keeps a mirror of every master (SentinelState.masters) for commands to read.
  * Operator changes flow down (MonitorControl calls, applyConfig, globals); what the shards learn
  * flows up in batches: snapshots are applied to the mirror, then a flush is requested, then the
  * events are published, so a client that reads state after an event sees the state that caused it.
  *
- * A shard that exits or throws is restarted, and its masters are added back from the mirror
+ * A shard that exits or throws is restarted and its masters are added back from the mirror
  * (config, known replicas and peers, epochs): the process keeps serving throughout.
  *
  * Not a piscina pool: shards are actor hosts with state and timers that live as long as the
  * process, not a queue of stateless tasks, so a task pool's scheduling has nothing to schedule.
  */
-import { createInterface } from 'node:readline';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { MonitorControl } from '../commands/types.js';
 import type { EventBus } from '../events/bus.js';
-import { ArgusError, isArgusError } from '../errors.js';
+import { isArgusError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { ShardGlobals } from './coordinator.js';
 import { shardOf } from './placement.js';
-import {
-  applySnapshot,
-  operatorKey,
-  PROTOCOL_VERSION,
-  toSnapshot,
-  type InfoCacheEntry,
-  type ShardBatch,
-  type ShardInit,
-  type StampedSnapshot,
-} from './protocol.js';
-import { connectShardApi, type ShardCalls } from './rpc.js';
+import { applySnapshot, operatorKey, toSnapshot, type InfoCacheEntry, type ShardBatch, type StampedSnapshot } from './protocol.js';
+import type { ShardCalls } from './rpc.js';
 import { monotonicOffset } from './shard-clock.js';
 import { errorText } from './shard-runtime.js';
+import { ShardSupervisor } from './shard-supervisor.js';
 import { TiltWatch } from './tilt-watch.js';
-import { decodeShardMessage } from './wire.js';
 
 export interface ShardHostOptions {
   /** the mirror: commands read it, batches update it */
@@ -62,31 +52,6 @@ export interface ShardHostOptions {
   readonly heartbeatMs?: number;
 }
 
-type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
-
-interface Slot {
-  readonly index: number;
-  phase: Phase;
-  /** bumped at every spawn; messages and exits of an older thread are ignored */
-  incarnation: number;
-  everReady: boolean;
-  worker: Worker | null;
-  port: MessagePort | null;
-  calls: ShardCalls | null;
-  lastSeq: number;
-  /** monotonic times of recent unexpected exits (restart backoff) */
-  crashes: number[];
-  restarts: number;
-  /** settles when the current incarnation is running with its masters (or failed to start) */
-  running: Promise<void>;
-  /** told of the next restart (crashShardForTest) */
-  spawnWaiters: ((running: Promise<void>) => void)[];
-}
-
-/** Unexpected exits within this window count towards the restart backoff. */
-const CRASH_WINDOW_MS = 60_000;
-const MAX_RESTART_DELAY_MS = 5_000;
-
 export const defaultWorkerUrl = (): URL => new URL('../../workers/shard.js', import.meta.url);
 
 /** The process-wide settings a shard needs, from the main thread's state. */
@@ -109,7 +74,7 @@ export function shardGlobals(state: SentinelState, listenPort: number, requirepa
 
 export class ShardHost implements MonitorControl {
   readonly #opts: ShardHostOptions;
-  readonly #slots: Slot[];
+  readonly #shards: ShardSupervisor[];
   readonly #tilt: TiltWatch;
   /** per master: the generation of the shard's view (see StampedSnapshot) */
   readonly #gens = new Map<string, number>();
@@ -118,43 +83,49 @@ export class ShardHost implements MonitorControl {
   #globalsKey = '';
   #nextGen = 1;
   #freshReplies = 0;
-  #stopping = false;
 
   constructor(opts: ShardHostOptions) {
     if (!Number.isInteger(opts.shards) || opts.shards < 1) throw new RangeError(`shards must be >= 1, got ${opts.shards}`);
     this.#opts = opts;
     this.#tilt = new TiltWatch(opts.state, opts.events, opts.log);
-    this.#slots = Array.from({ length: opts.shards }, (_, index) => ({
-      index,
-      phase: 'idle' as Phase,
-      incarnation: 0,
-      everReady: false,
-      worker: null,
-      port: null,
-      calls: null,
-      lastSeq: 0,
-      crashes: [],
-      restarts: 0,
-      running: Promise.resolve(),
-      spawnWaiters: [],
-    }));
+    const url = opts.workerUrl ?? defaultWorkerUrl();
+    this.#shards = Array.from({ length: opts.shards }, (_, index) => {
+      const shard: ShardSupervisor = new ShardSupervisor(index, url, {
+        init: () => {
+          // a fresh thread: what any earlier one said about freshness no longer holds
+          this.#tilt.forget(index);
+          return {
+            monotonicOffset: monotonicOffset(opts.clock),
+            globals: this.#globals(),
+            batchIntervalMs: opts.batchIntervalMs ?? 50,
+            heartbeatMs: opts.heartbeatMs ?? 100,
+            extra: opts.extra ?? null,
+          };
+        },
+        ready: (calls) => this.#rebuild(shard, calls),
+        batch: (b) => this.#onBatch(shard, b),
+        masterCount: () => [...opts.state.masters.keys()].filter((n) => this.shardOf(n) === index).length,
+        log: opts.log,
+      }, opts.clock);
+      return shard;
+    });
   }
 
   get shardCount(): number {
-    return this.#slots.length;
+    return this.#shards.length;
   }
 
   shardOf(name: string): number {
-    return shardOf(name, this.#slots.length);
+    return shardOf(name, this.#shards.length);
   }
 
   /** Thread ids of the shard workers, in shard order (null while one is down). */
   threadIds(): (number | null)[] {
-    return this.#slots.map((s) => s.worker?.threadId ?? null);
+    return this.#shards.map((s) => s.threadId);
   }
 
   stats(): { restarts: number[]; freshReplies: number } {
-    return { restarts: this.#slots.map((s) => s.restarts), freshReplies: this.#freshReplies };
+    return { restarts: this.#shards.map((s) => s.restarts), freshReplies: this.#freshReplies };
   }
 
   /**
@@ -163,7 +134,7 @@ export class ShardHost implements MonitorControl {
    * the process cannot monitor anything then, and says so at start.
    */
   async start(): Promise<void> {
-    await Promise.all(this.#slots.map((slot) => this.#spawn(slot)));
+    await Promise.all(this.#shards.map((s) => s.start()));
   }
 
   /**
@@ -171,17 +142,27 @@ export class ShardHost implements MonitorControl {
    * threads. Call before the last config flush.
    */
   async stop(): Promise<void> {
-    this.#stopping = true;
     await this.snapshotAll().catch(() => {});
-    await Promise.all(this.#slots.map((slot) => this.#stopSlot(slot)));
+    await Promise.all(this.#shards.map((s) => s.stop()));
   }
 
   /**
    * The main timer's tick (sentinel.c sentinelTimer's place): pushes changed globals (SENTINEL
-   * DEBUG, CONFIG SET announce-*, epochs) and leaves TILT when it is time.
+   * DEBUG timings, epochs) and leaves TILT when it is time.
    */
   tick(): void {
-    this.#tilt.check(this.#opts.clock.monotonic(), this.#slots.filter((s) => s.phase === 'running').map((s) => s.index));
+    const running = this.#shards.filter((s) => s.phase === 'running').map((s) => s.index);
+    this.#tilt.check(this.#opts.clock.monotonic(), running);
+    this.syncGlobals();
+  }
+
+  /**
+   * Pushes whatever commands changed in the mirror (SENTINEL SET, CONFIG SET) to the shards.
+   * main.ts runs it before every command-driven config save, which is how those commands reach
+   * the shards without knowing about them.
+   */
+  sync(): void {
+    this.syncConfig();
     this.syncGlobals();
   }
 
@@ -191,20 +172,11 @@ export class ShardHost implements MonitorControl {
     const key = JSON.stringify(globals);
     if (key === this.#globalsKey) return false;
     this.#globalsKey = key;
-    for (const slot of this.#slots) if (slot.phase === 'running') this.#pushGlobals(slot, globals);
+    for (const s of this.#shards) this.#pushGlobals(s, globals);
     return true;
   }
 
-  #pushGlobals(slot: Slot, globals: ShardGlobals = this.#globals()): void {
-    const ack = slot.lastSeq;
-    this.#call(slot, 'setGlobals', (c) => c.setGlobals(globals, ack));
-  }
-
-  /**
-   * Pushes operator-field changes of any master (SENTINEL SET) to its shard. Cheap enough to run
-   * before every command-driven config save, which is how main.ts catches SET without SET
-   * knowing about shards.
-   */
+  /** Pushes operator-field changes of any master (SENTINEL SET) to its shard. */
   syncConfig(): void {
     for (const m of this.#opts.state.masters.values()) {
       if (this.#pushedConfig.get(m.name) !== operatorKey(m)) this.masterConfigChanged(m.name);
@@ -241,7 +213,7 @@ export class ShardHost implements MonitorControl {
 
   peerAuthChanged(): void {
     this.syncGlobals();
-    for (const slot of this.#slots) if (slot.phase === 'running') this.#call(slot, 'dropPeerLinks', (c) => c.dropPeerLinks());
+    for (const s of this.#shards) this.#call(s, 'dropPeerLinks', (c) => c.dropPeerLinks());
   }
 
   /** Operator-owned fields of a master changed (SENTINEL SET). */
@@ -262,49 +234,48 @@ export class ShardHost implements MonitorControl {
    */
   async infoCache(names: readonly string[]): Promise<Map<string, InfoCacheEntry>> {
     const byShard = new Map<number, string[]>();
-    for (const name of names) {
+    for (const name of new Set(names)) {
       if (!this.#opts.state.masters.has(name)) continue;
       const i = this.shardOf(name);
       byShard.set(i, [...(byShard.get(i) ?? []), name]);
     }
-    const out = new Map<string, InfoCacheEntry>();
+    const fetched = new Map<string, InfoCacheEntry>();
     await Promise.all(
       [...byShard].map(async ([i, list]) => {
-        const slot = this.#slots[i]!;
-        const got = slot.phase === 'running' && slot.calls ? await slot.calls.infoCache(list).catch(() => ({})) : {};
-        for (const name of list) {
-          const m = this.#opts.state.masters.get(name);
-          if (!m) continue;
-          const entry = (got as Record<string, InfoCacheEntry>)[name];
-          if (entry) writeInfo(m, entry);
-          out.set(name, entry ?? mirrorInfo(m));
-        }
+        const calls = this.#shards[i]!.calls;
+        const got: Record<string, InfoCacheEntry> = calls ? await calls.infoCache(list).catch(() => ({})) : {};
+        for (const [name, entry] of Object.entries(got)) fetched.set(name, entry);
       }),
     );
+    const out = new Map<string, InfoCacheEntry>();
+    for (const name of names) {
+      const m = this.#opts.state.masters.get(name);
+      if (!m || out.has(name)) continue;
+      const entry = fetched.get(name);
+      if (entry) writeInfo(m, entry);
+      out.set(name, entry ?? mirrorInfo(m));
+    }
     return out;
   }
 
   /** Refreshes the whole mirror from every running shard (before SHUTDOWN's flush, or on demand). */
   async snapshotAll(): Promise<void> {
     await Promise.all(
-      this.#slots.map(async (slot) => {
-        if (slot.phase !== 'running' || !slot.calls) return;
-        const all = await slot.calls.snapshotAll().catch(() => [] as StampedSnapshot[]);
-        for (const s of all) this.#applyOne(s);
+      this.#shards.map(async (s) => {
+        const all = (await s.calls?.snapshotAll().catch(() => [])) ?? [];
+        for (const one of all) this.#applyOne(one);
       }),
     );
   }
 
   /** Tests only: shard `i` exits with status 1; resolves once it is running again. */
-  async crashShardForTest(i: number): Promise<void> {
-    const slot = this.#slots[i];
-    if (!slot?.calls) throw new RangeError(`no running shard ${i}`);
-    const respawned = new Promise<Promise<void>>((r) => slot.spawnWaiters.push(r));
-    await slot.calls.exitForTest(1).catch(() => {});
-    await (await respawned);
+  crashShardForTest(i: number): Promise<void> {
+    const s = this.#shards[i];
+    if (!s) throw new RangeError(`no shard ${i}`);
+    return s.crashForTest();
   }
 
-  // ------------------------------------------------------------------------- threads
+  // ------------------------------------------------------------------------- internals
 
   #globals(): ShardGlobals {
     return shardGlobals(this.#opts.state, this.#opts.listenPort, this.#opts.requirepass);
@@ -317,171 +288,31 @@ export class ShardHost implements MonitorControl {
     return { gen, snapshot: toSnapshot(m) };
   }
 
-  #spawn(slot: Slot): Promise<void> {
-    const incarnation = ++slot.incarnation;
-    slot.phase = 'starting';
-    slot.lastSeq = 0;
-    this.#tilt.forget(slot.index);
-    const { port1, port2 } = new MessageChannel();
-    const init: ShardInit = {
-      shard: slot.index,
-      protocolVersion: PROTOCOL_VERSION,
-      port: port2,
-      monotonicOffset: monotonicOffset(this.#opts.clock),
-      globals: this.#globals(),
-      batchIntervalMs: this.#opts.batchIntervalMs ?? 50,
-      heartbeatMs: this.#opts.heartbeatMs ?? 100,
-      extra: this.#opts.extra ?? null,
-    };
-    const worker = new Worker(this.#opts.workerUrl ?? defaultWorkerUrl(), {
-      workerData: init,
-      transferList: [port2],
-      // a worker never prints: whatever reaches its stdout/stderr becomes our log lines
-      stdout: true,
-      stderr: true,
-      name: `argus-shard-${slot.index}`,
-    });
-    let exitCode!: (code: number) => void;
-    const exited = new Promise<number>((r) => (exitCode = r));
-    slot.worker = worker;
-    slot.port = port1;
-    slot.calls = connectShardApi(worker, slot.index, exited);
-    this.#pipe(slot, worker.stdout, 'notice');
-    this.#pipe(slot, worker.stderr, 'warning');
-
-    slot.running = new Promise<void>((resolve, reject) => {
-      port1.on('message', (data: unknown) => {
-        let msg;
-        try {
-          msg = decodeShardMessage(data);
-        } catch (e) {
-          this.#opts.log('warning', `Shard ${slot.index}: dropped a message: ${errorText(e)}`);
-          return;
-        }
-        if (incarnation !== slot.incarnation) {
-          // the last words of a thread that was replaced: its log lines (why it died) still count;
-          // its state is obsolete (the new thread was built from the mirror)
-          if (msg.type === 'batch') for (const line of msg.logs) this.#opts.log(line.level, line.message);
-          return;
-        }
-        switch (msg.type) {
-          case 'ready':
-            return this.#onReady(slot, msg.protocolVersion, resolve, reject);
-          case 'batch':
-            return this.#onBatch(slot, msg);
-          default:
-            return assertNever(msg);
-        }
-      });
-      worker.on('error', (e) => {
-        if (incarnation === slot.incarnation) this.#opts.log('warning', `Shard ${slot.index}: ${errorText(e)}`);
-      });
-      worker.on('exit', (code) => {
-        exitCode(code);
-        if (incarnation !== slot.incarnation) return;
-        this.#onExit(slot, code);
-        // no-op once ready; otherwise start() (first start) or the restart learns of it
-        reject(new ArgusError('ARGUS_ERR_SHARD_EXIT', `shard ${slot.index} exited (code ${code}) before it was ready`, {
-          shard: slot.index,
-          code,
-        }));
-      });
-    });
-    return slot.running;
-  }
-
-  #onReady(slot: Slot, version: number, resolve: () => void, reject: (e: Error) => void): void {
-    if (version !== PROTOCOL_VERSION) {
-      const e = new ArgusError('ARGUS_ERR_SHARD_PROTOCOL', `shard ${slot.index} speaks protocol ${version}, not ${PROTOCOL_VERSION}`);
-      this.#opts.log('warning', e.message);
-      slot.phase = 'stopping';
-      void slot.worker?.terminate();
-      reject(e);
-      return;
+  /**
+   * A new thread is ready: globals first, then its masters as the mirror has them now, in that
+   * order on one channel. Control calls made while it was down were dropped; the mirror already
+   * holds their effect, so this re-add carries it.
+   */
+  async #rebuild(shard: ShardSupervisor, calls: ShardCalls): Promise<void> {
+    const globals = this.#globals();
+    const entries = [...this.#opts.state.masters.values()].filter((m) => this.shardOf(m.name) === shard.index).map((m) => this.#stamp(m));
+    const setGlobals = calls.setGlobals(globals, shard.lastSeq);
+    try {
+      await Promise.all([setGlobals, calls.addMasters(entries)]);
+    } catch (e) {
+      if (!isArgusError(e, 'ARGUS_ERR_SHARD_EXIT')) throw e;
     }
-    slot.phase = 'running';
-    slot.everReady = true;
-    const calls = slot.calls!;
-    // Everything after this line is posted in order: globals first, then the masters as the
-    // mirror has them now. Control calls made while the shard was down were dropped; the
-    // mirror already holds their effect, so this re-add carries it.
-    this.#pushGlobals(slot);
-    const entries = [...this.#opts.state.masters.values()].filter((m) => this.shardOf(m.name) === slot.index).map((m) => this.#stamp(m));
-    calls.addMasters(entries).then(resolve, (e: unknown) => {
-      if (!isArgusError(e, 'ARGUS_ERR_SHARD_EXIT')) this.#opts.log('warning', `Shard ${slot.index}: addMasters failed: ${errorText(e)}`);
-      resolve();
-    });
   }
 
-  #onExit(slot: Slot, code: number): void {
-    // The port is left open: batches the thread posted before it died are still delivered
-    // (its last log line says why); it closes by itself now that the other end is gone.
-    slot.port = null;
-    slot.worker = null;
-    slot.calls = null;
-    this.#tilt.forget(slot.index);
-    if (slot.phase === 'stopping' || this.#stopping) {
-      slot.phase = 'stopped';
-      return;
-    }
-    if (!slot.everReady) {
-      // never ran: start() reports it; restarting a thread that cannot start would only spin
-      slot.phase = 'stopped';
-      this.#opts.log('warning', `Shard ${slot.index} exited (code ${code}) before it was ready`);
-      return;
-    }
-    slot.phase = 'starting';
-    const n = this.#mastersOn(slot.index);
-    this.#opts.log('warning', `Shard ${slot.index} exited unexpectedly (code ${code}): restarting with its ${n} masters`);
-    const now = this.#opts.clock.monotonic();
-    slot.crashes = [...slot.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
-    slot.restarts++;
-    // the first crash restarts at once; a crash loop backs off (100 ms, 200 ms ... 5 s)
-    const delay = slot.crashes.length <= 1 ? 0 : Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** (slot.crashes.length - 2));
-    const t = setTimeout(() => {
-      if (this.#stopping) return;
-      const running = this.#spawn(slot);
-      running.catch(() => {});
-      for (const w of slot.spawnWaiters.splice(0)) w(running);
-    }, delay);
-    t.unref();
-  }
-
-  async #stopSlot(slot: Slot): Promise<void> {
-    const { worker, calls } = slot;
-    if (!worker || slot.phase === 'stopped') {
-      slot.phase = 'stopped';
-      return;
-    }
-    slot.phase = 'stopping';
-    const exited = new Promise<void>((r) => worker.once('exit', () => r()));
-    if (calls) await withTimeout(calls.shutdown().catch(() => {}), 1_000);
-    await worker.terminate();
-    await exited;
-    slot.port?.close();
-    slot.port = null;
-  }
-
-  #pipe(slot: Slot, stream: NodeJS.ReadableStream, level: LineLevel): void {
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
-    lines.on('line', (line) => {
-      if (line.trim() !== '') this.#opts.log(level, `Shard ${slot.index}: ${line}`);
-    });
-  }
-
-  // ------------------------------------------------------------------------- batches
-
-  #onBatch(slot: Slot, b: ShardBatch): void {
+  #onBatch(shard: ShardSupervisor, b: ShardBatch): void {
     const { state, events, log } = this.#opts;
-    if (b.seq !== slot.lastSeq + 1) log('warning', `Shard ${slot.index}: batch ${b.seq} after ${slot.lastSeq}`);
-    slot.lastSeq = b.seq;
     for (const line of b.logs) log(line.level, line.message);
     for (const s of b.snapshots) this.#applyOne(s);
     const raised = b.currentEpoch > state.currentEpoch;
     if (raised) state.currentEpoch = b.currentEpoch;
     this.#freshReplies += b.freshReplies;
-    for (const { ms, at } of b.stalls) this.#tilt.stall(slot.index, ms, at);
-    if (b.freshSince !== null) this.#tilt.freshness(slot.index, b.freshSince);
+    for (const { ms, at } of b.stalls) this.#tilt.stall(shard.index, ms, at);
+    if (b.freshSince !== null) this.#tilt.freshness(shard.index, b.freshSince);
     if (b.flushRequested) this.#opts.saveConfig().catch(() => {});
     for (const e of b.events) {
       // after REMOVE (`-monitor` is out), a batch still in flight says nothing more about it
@@ -491,7 +322,7 @@ export class ShardHost implements MonitorControl {
     // a raised epoch or a TILT change reaches the other shards now, not at the next tick; the
     // shard that stalled hears back in any case (it holds a local TILT until then)
     const pushed = (raised || b.stalls.length > 0) && this.syncGlobals();
-    if (b.stalls.length > 0 && !pushed) this.#pushGlobals(slot);
+    if (b.stalls.length > 0 && !pushed) this.#pushGlobals(shard);
   }
 
   #applyOne({ gen, snapshot }: StampedSnapshot): void {
@@ -501,26 +332,22 @@ export class ShardHost implements MonitorControl {
     applySnapshot(mirror, snapshot);
   }
 
-  // ------------------------------------------------------------------------- calls
-
-  #mastersOn(index: number): number {
-    let n = 0;
-    for (const name of this.#opts.state.masters.keys()) if (this.shardOf(name) === index) n++;
-    return n;
+  #pushGlobals(shard: ShardSupervisor, globals: ShardGlobals = this.#globals()): void {
+    const ack = shard.lastSeq;
+    this.#call(shard, 'setGlobals', (c) => c.setGlobals(globals, ack));
   }
 
+  /** A shard that is (re)starting gets the mirror's state when it is ready: nothing to send now. */
   #forMaster(name: string, what: string, fn: (c: ShardCalls) => Promise<unknown>): void {
-    const slot = this.#slots[this.shardOf(name)]!;
-    // a shard that is (re)starting gets the mirror's state when it is ready
-    if (slot.phase === 'running') this.#call(slot, what, fn);
+    this.#call(this.#shards[this.shardOf(name)]!, what, fn);
   }
 
-  #call(slot: Slot, what: string, fn: (c: ShardCalls) => Promise<unknown>): void {
-    const calls = slot.calls;
+  #call(shard: ShardSupervisor, what: string, fn: (c: ShardCalls) => Promise<unknown>): void {
+    const calls = shard.calls;
     if (!calls) return;
     fn(calls).catch((e: unknown) => {
       // an exit is handled (and logged) by the restart; anything else is a bug worth a line
-      if (!isArgusError(e, 'ARGUS_ERR_SHARD_EXIT')) this.#opts.log('warning', `Shard ${slot.index}: ${what} failed: ${errorText(e)}`);
+      if (!isArgusError(e, 'ARGUS_ERR_SHARD_EXIT')) this.#opts.log('warning', `Shard ${shard.index}: ${what} failed: ${errorText(e)}`);
     });
   }
 }
@@ -541,18 +368,4 @@ function mirrorInfo(m: MasterRecord): InfoCacheEntry {
     master: { name: m.name, info: m.info, infoRefresh: m.infoRefresh },
     replicas: [...m.replicas.values()].map((r) => ({ name: r.name, info: r.info, infoRefresh: r.infoRefresh })),
   };
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let t: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((r) => (t = setTimeout(() => r(undefined), ms)));
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(t);
-  }
-}
-
-function assertNever(x: never): never {
-  throw new ArgusError('ARGUS_ERR_SHARD_PROTOCOL', `unexpected shard message ${JSON.stringify(x)}`);
 }

@@ -98,40 +98,39 @@ export class ShardRuntime implements ShardApi {
     this.#opts = opts;
     this.#main = opts.globals;
     this.#globals = opts.globals;
-    const self = this;
     this.#services = {
       clock: opts.clock,
       random: opts.random,
       globals: () => {
         // a beat that is overdue by tilt-trigger: this code runs right after a pause
-        if (hrtimeMs() - self.#lastBeat > self.#globals.timings.tiltTrigger) self.#beat();
-        return self.#globals;
+        if (hrtimeMs() - this.#lastBeat > this.#globals.timings.tiltTrigger) this.#beat();
+        return this.#globals;
       },
       emit: (event) => {
-        self.#events.push(event);
-        self.#soon(true);
+        this.#events.push(event);
+        this.#soon(true);
       },
       markDirty: (master) => {
-        self.#dirty.add(master);
-        self.#soon(false);
+        this.#dirty.add(master);
+        this.#soon(false);
       },
       requestFlush: () => {
-        self.#flushRequested = true;
-        self.#soon(false);
+        this.#flushRequested = true;
+        this.#soon(false);
       },
       noteFreshReply: () => {
-        self.#freshReplies++;
-        if (!self.#globals.tilt) return;
-        self.#tiltReportDue = true;
-        self.#soon(false);
+        this.#freshReplies++;
+        if (!this.#globals.tilt) return;
+        this.#tiltReportDue = true;
+        this.#soon(false);
       },
       raiseCurrentEpoch: (epoch) => {
-        if (epoch <= self.#globals.currentEpoch) return;
-        self.#localEpoch = epoch;
-        self.#refreshGlobals();
-        self.#soon(false);
+        if (epoch <= this.#globals.currentEpoch) return;
+        this.#localEpoch = epoch;
+        this.#refreshGlobals();
+        this.#soon(false);
       },
-      log: (level, message) => self.log(level, message),
+      log: (level, message) => this.log(level, message),
     };
     const beat = opts.heartbeatMs ?? 100;
     this.#heartbeat = setInterval(() => this.#beat(), beat);

@@ -107,6 +107,11 @@ export interface MonitorControl {
   masterAuthChanged(name: string): void;
   /** sentinel-user/pass changed: drop every link to peer sentinels */
   peerAuthChanged(): void;
+  /**
+   * Bring the mirror's INFO texts of these masters and their replicas up to date (they travel
+   * between threads only on demand: SENTINEL INFO-CACHE).
+   */
+  infoCache(names: readonly string[]): Promise<unknown>;
 }
 
 export interface CommandContext {

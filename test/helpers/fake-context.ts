@@ -152,6 +152,9 @@ export class FakeMonitors implements MonitorControl {
   masterReset(name: string): void {
     this.calls.push(`masterReset:${name}`);
   }
+  async infoCache(names: readonly string[]): Promise<void> {
+    this.calls.push(`infoCache:${names.join(',')}`);
+  }
   masterAuthChanged(name: string): void {
     this.calls.push(`masterAuthChanged:${name}`);
   }

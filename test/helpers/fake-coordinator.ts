@@ -74,7 +74,8 @@ class FakeCoordinator implements MasterCoordinator {
     for (const r of m.replicas.values()) r.link.lastAvailTime = now;
     this.#services.noteFreshReply();
     this.#services.markDirty(m.name);
-    this.#emit('+fake-tick', `seq ${this.#seq} thread ${threadId} ping-period ${g.timings.pingPeriod} tilt ${g.tilt ? 1 : 0}`);
+    // hr: process.hrtime at emission (one clock for all threads), to measure emit → publish
+    this.#emit('+fake-tick', `seq ${this.#seq} thread ${threadId} ping-period ${g.timings.pingPeriod} tilt ${g.tilt ? 1 : 0} hr ${process.hrtime.bigint()}`);
   }
 
   stop(): void {

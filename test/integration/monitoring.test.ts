@@ -117,10 +117,19 @@ test.serial('monitoring: a replica pointed at another master is fixed (+fix-slav
   const from = events.events.length;
   const r = replicas[0]!;
   const c = await RawClient.open(r.port);
-  t.teardown(() => c.close());
   await c.call('REPLICAOF', M, String(other.port));
+  c.close();
   await events.wait('+fix-slave-config', replicaDesc(r), { from, timeout: 20_000 });
-  await waitFor(async () => /master_port:(\d+)/.exec(String((await c.call('INFO', 'replication')).value))?.[1] === String(master.port), {
+  // The reconfiguration ends with CLIENT KILL TYPE normal: ask on a fresh connection each time.
+  const masterPortOf = async (): Promise<string | undefined> => {
+    const probe = await RawClient.open(r.port);
+    try {
+      return /master_port:(\d+)/.exec(String((await probe.call('INFO', 'replication')).value))?.[1];
+    } finally {
+      probe.close();
+    }
+  };
+  await waitFor(async () => (await masterPortOf()) === String(master.port), {
     what: 'replica re-pointed at the master',
     timeout: 10_000,
   });

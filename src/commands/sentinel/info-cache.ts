@@ -26,9 +26,10 @@ export const infoCacheSubcommand: ArgusCommandSpec = {
   summary: 'Returns the last INFO output of masters and their replicas.',
   since: '3.2.0',
   complexity: 'O(N) for N instances',
-  run({ sentinel }, argv) {
-    const now = sentinel.clock.monotonic();
+  async run({ sentinel }, argv) {
     const names = new Set(argv.slice(2).filter((n) => sentinel.state.masters.has(n)));
+    await sentinel.monitors.infoCache([...names]);
+    const now = sentinel.clock.monotonic();
     const items: Reply[] = [];
     for (const name of names) items.push(bulk(name), cacheEntry(sentinel.state.masters.get(name)!, now));
     return array(items);

@@ -1,0 +1,214 @@
+import test from 'ava';
+import type { MasterCoordinator, ShardGlobals, ShardServices } from '../../../src/actors/coordinator.js';
+import { toSnapshot, type ShardBatch, type ShardToMain } from '../../../src/actors/protocol.js';
+import { ShardRuntime } from '../../../src/actors/shard-runtime.js';
+import { systemClock } from '../../../src/runtime/clock.js';
+import { systemRandom } from '../../../src/runtime/random.js';
+import { newMasterRecord, SRI, type MasterRecord } from '../../../src/sentinel/instance.js';
+import { defaultTimings } from '../../../src/sentinel/timings.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+const globals = (over: Partial<ShardGlobals> = {}): ShardGlobals => ({
+  myid: 'a'.repeat(40),
+  currentEpoch: 0,
+  announceIp: null,
+  announcePort: 0,
+  listenPort: 26379,
+  resolveHostnames: false,
+  announceHostnames: false,
+  sentinelUser: null,
+  sentinelPass: null,
+  requirepass: null,
+  timings: defaultTimings(),
+  tilt: false,
+  ...over,
+});
+
+/** A coordinator that records the calls it gets and hands its services to the test. */
+class Recorder implements MasterCoordinator {
+  readonly calls: string[] = [];
+  constructor(
+    readonly master: MasterRecord,
+    readonly services: ShardServices,
+  ) {}
+  get name(): string {
+    return this.master.name;
+  }
+  start(): void { this.calls.push('start'); }
+  stop(): void { this.calls.push('stop'); }
+  applyConfig(c: MasterRecord): void { this.calls.push(`config ${c.quorum}`); }
+  reset(): void { this.calls.push('reset'); }
+  dropDataLinks(): void { this.calls.push('drop-data'); }
+  dropPeerLinks(): void { this.calls.push('drop-peers'); }
+  tiltChanged(tilt: boolean): void { this.calls.push(`tilt ${tilt}`); }
+}
+
+function setup(g: ShardGlobals = globals(), heartbeatMs = 100) {
+  const sent: ShardToMain[] = [];
+  const made = new Map<string, Recorder>();
+  const rt = new ShardRuntime({
+    shard: 1,
+    factory: (config, services) => {
+      const r = new Recorder(config, services);
+      made.set(config.name, r);
+      return r;
+    },
+    clock: systemClock,
+    random: systemRandom,
+    globals: g,
+    send: (m) => sent.push(m),
+    batchIntervalMs: 30,
+    heartbeatMs,
+    exit: () => {},
+  });
+  const batches = () => sent.filter((m): m is ShardBatch => m.type === 'batch');
+  return { rt, sent, made, batches };
+}
+
+const snap = (name: string, quorum = 2) =>
+  toSnapshot(newMasterRecord(name, { host: '127.0.0.1', port: 6379 }, quorum, defaultTimings(), systemClock.monotonic()));
+
+test.serial('shard-runtime: sends an event in a batch on the next turn of the loop', async (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMaster({ gen: 1, snapshot: snap('m') });
+  rt.flush();
+  const before = batches().length;
+  const emittedAt = performance.now();
+  made.get('m')!.services.emit({ level: 'warning', type: '+sdown', text: 'master m 127.0.0.1 6379', master: 'm', time: 0 });
+  await new Promise((r) => setImmediate(r));
+  t.is(batches().length, before + 1);
+  t.true(performance.now() - emittedAt < 20);
+  t.deepEqual(batches().at(-1)!.events.map((e) => e.type), ['+sdown']);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: coalesces a master marked dirty many times into one snapshot of its latest state', async (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMaster({ gen: 7, snapshot: snap('m') });
+  const c = made.get('m')!;
+  for (let i = 1; i <= 10; i++) {
+    c.master.configEpoch = i;
+    c.services.markDirty('m');
+  }
+  c.services.requestFlush();
+  const b = await waitFor(() => batches().find((x) => x.snapshots.length > 0), { what: 'a batch' });
+  t.is(b.snapshots.length, 1);
+  t.is(b.snapshots[0]!.gen, 7);
+  t.is(b.snapshots[0]!.snapshot.configEpoch, 10);
+  t.true(b.flushRequested);
+  t.deepEqual(c.calls, ['start']);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: numbers batches and sends nothing when nothing happened', async (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMaster({ gen: 1, snapshot: snap('a') });
+  rt.addMaster({ gen: 2, snapshot: snap('b') });
+  rt.flush();
+  rt.flush();
+  made.get('b')!.services.markDirty('b');
+  rt.flush();
+  t.deepEqual(batches().map((b) => b.seq), [1, 2]);
+  t.deepEqual(batches()[0]!.snapshots.map((s) => [s.snapshot.name, s.gen]), [['a', 1], ['b', 2]]);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: forwards control calls to the coordinator of that master', (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMasters([{ gen: 1, snapshot: snap('a') }, { gen: 2, snapshot: snap('b') }]);
+  rt.applyConfig(snap('a', 5));
+  rt.resetMaster('a', 3);
+  rt.dropDataLinks('b');
+  rt.dropPeerLinks();
+  rt.removeMaster('b');
+  rt.removeMaster('nope');
+  t.deepEqual(made.get('a')!.calls, ['start', 'config 5', 'reset', 'drop-peers']);
+  t.deepEqual(made.get('b')!.calls, ['start', 'drop-data', 'drop-peers', 'stop']);
+  t.deepEqual(rt.masterNames, ['a']);
+  rt.flush();
+  t.deepEqual(batches().at(-1)!.snapshots.map((s) => [s.snapshot.name, s.gen]), [['a', 3]]);
+  rt.shutdown();
+  t.is(made.get('a')!.calls.at(-1), 'stop');
+});
+
+test.serial('shard-runtime: logs a coordinator that throws and carries on with the others', (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMasters([{ gen: 1, snapshot: snap('a') }, { gen: 2, snapshot: snap('b') }]);
+  made.get('a')!.dropPeerLinks = () => {
+    throw new Error('boom');
+  };
+  rt.dropPeerLinks();
+  t.deepEqual(made.get('b')!.calls, ['start', 'drop-peers']);
+  rt.flush();
+  t.regex(batches().at(-1)!.logs[0]!.message, /^Shard 1: dropPeerLinks of master 'a' failed: Error: boom \(at .+\)$/);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: keeps the highest current epoch, raised here or pushed', (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMaster({ gen: 1, snapshot: snap('a') });
+  const s = made.get('a')!.services as ShardServices & { raiseCurrentEpoch(e: number): void };
+  s.raiseCurrentEpoch(4);
+  t.is(s.globals().currentEpoch, 4);
+  rt.setGlobals(globals({ currentEpoch: 2 }), 0);
+  t.is(s.globals().currentEpoch, 4, 'a push that crossed the raise does not lower it');
+  rt.flush();
+  t.is(batches().at(-1)!.currentEpoch, 4);
+  rt.setGlobals(globals({ currentEpoch: 9 }), 0);
+  t.is(s.globals().currentEpoch, 9);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: holds TILT from a stall until the main thread has seen the batch reporting it', async (t) => {
+  const { rt, made, batches } = setup(globals({ timings: { ...defaultTimings(), tiltTrigger: 100 } }), 20);
+  rt.addMaster({ gen: 1, snapshot: snap('a') });
+  rt.flush();
+  const s = made.get('a')!.services;
+  const until = Date.now() + 250;
+  while (Date.now() < until) {
+    // blocked: no heartbeat can run
+  }
+  // the first code to run after the pause sees TILT, before any heartbeat
+  t.true(s.globals().tilt);
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(made.get('a')!.calls, ['start', 'tilt true']);
+  const report = batches().at(-1)!;
+  t.is(report.stalls.length, 1);
+  t.true(report.stalls[0]!.ms >= 200);
+  t.is(typeof report.freshSince, 'number');
+  // an answer to an older batch does not end the hold; the answer to this one does
+  rt.setGlobals(globals({ timings: { ...defaultTimings(), tiltTrigger: 100 } }), report.seq - 1);
+  t.true(s.globals().tilt);
+  rt.setGlobals(globals({ tilt: true, timings: { ...defaultTimings(), tiltTrigger: 100 } }), report.seq);
+  t.true(s.globals().tilt);
+  rt.setGlobals(globals({ tilt: false, timings: { ...defaultTimings(), tiltTrigger: 100 } }), report.seq);
+  t.false(s.globals().tilt);
+  await new Promise((r) => setImmediate(r));
+  t.deepEqual(made.get('a')!.calls, ['start', 'tilt true', 'tilt false']);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: reports the oldest valid reply of its non-SDOWN instances while in TILT', (t) => {
+  const { rt, made, batches } = setup(globals({ tilt: true }));
+  rt.addMaster({ gen: 1, snapshot: snap('a') });
+  rt.addMaster({ gen: 1, snapshot: snap('b') });
+  made.get('a')!.master.link.lastAvailTime = 500;
+  made.get('b')!.master.link.lastAvailTime = 300;
+  made.get('b')!.master.flags |= SRI.S_DOWN; // down before the stall: not waited for
+  rt.flush();
+  t.is(batches().at(-1)!.freshSince, 500);
+  rt.setGlobals(globals({ tilt: false }), 1);
+  made.get('a')!.services.markDirty('a');
+  rt.flush();
+  t.is(batches().at(-1)!.freshSince, null);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: answers INFO-CACHE for the masters it hosts', (t) => {
+  const { rt, made } = setup();
+  rt.addMaster({ gen: 1, snapshot: snap('a') });
+  made.get('a')!.master.info = 'text';
+  made.get('a')!.master.infoRefresh = 123;
+  t.deepEqual(rt.infoCache(['a', 'b']), { a: { master: { name: 'a', info: 'text', infoRefresh: 123 }, replicas: [] } });
+  rt.shutdown();
+});
