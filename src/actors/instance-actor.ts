@@ -47,8 +47,13 @@ export class InstanceActor {
     this.#host = host;
   }
 
-  start(): void {
-    this.wake();
+  /**
+   * `phaseMs` delays the first connect: actors started together (a fleet at start-up) spread
+   * their connects, and so their PING cadence, instead of pinging in the same millisecond.
+   */
+  start(phaseMs = 0): void {
+    if (phaseMs <= 0) return this.wake();
+    this.#arm(this.#host.ruleContext().now + phaseMs, this.#host.ruleContext().now);
   }
 
   stop(): void {

@@ -12,6 +12,9 @@ import { InstanceActor, type ActorHost } from './instance-actor.js';
 /** A connect attempt that takes longer than this counts as failed (sentinel.c uses the OS's). */
 const CONNECT_TIMEOUT_MS = 1_000;
 
+/** First connects of actors created together are spread over this window. */
+const START_SPREAD_MS = 250;
+
 /**
  * A link to a peer sentinel shared by the sentinel records of several masters in this shard
  * (sentinelTryConnectionSharing): one connection, one PING stream, one LinkState object, and the
@@ -190,7 +193,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
     if (this.#actors.has(record)) return;
     const actor = record.kind === 'sentinel' ? this.#peerActor(record) : this.#dataActor(record);
     this.#actors.set(record, actor);
-    actor.start();
+    actor.start(this.#services.random.int(START_SPREAD_MS));
   }
 
   #removeActor(record: InstanceRecord): void {

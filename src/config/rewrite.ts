@@ -44,7 +44,9 @@ export interface ArgusMasterDirective {
   format(master: MasterRecord): string | null;
 }
 
-export const ARGUS_MASTER_DIRECTIVES: readonly ArgusMasterDirective[] = [];
+export const ARGUS_MASTER_DIRECTIVES: readonly ArgusMasterDirective[] = [
+  { sub: 'argus-ping-period', format: (m) => (m.argusPingPeriod > 0 ? String(m.argusPingPeriod) : null) },
+];
 
 /**
  * Redis's rewriteConfigState: the old lines, where each option was seen, and which options the

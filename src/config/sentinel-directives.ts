@@ -13,6 +13,7 @@ import {
 } from '../sentinel/state.js';
 import { atoi, strtoull } from './c-numbers.js';
 import { yesNo } from './values.js';
+import { ARGUS_PING_PERIOD_RANGE, argusPingPeriod } from '../sentinel/argus-options.js';
 
 /** sentinel.c loadSentinelConfigFromQueue applies the queued lines in three passes. */
 export type SentinelPass = 'pre-monitor' | 'monitor' | 'post-monitor';
@@ -273,10 +274,18 @@ const REDIS_DIRECTIVES: readonly SentinelDirective[] = [
 ];
 
 /**
- * Argus-only sub-directives (`sentinel argus-<name> ...`). A per-master one is a single entry:
- * `perMaster('argus-ping-period', 2, (m, [, ms]) => ...)`. None exist yet.
+ * Argus-only sub-directives (`sentinel argus-<name> ...`); their rewrite is ARGUS_MASTER_DIRECTIVES
+ * in rewrite.ts.
  */
-export const ARGUS_SENTINEL_DIRECTIVES: readonly SentinelDirective[] = [];
+export const ARGUS_SENTINEL_DIRECTIVES: readonly SentinelDirective[] = [
+  // An opt-in PING period below Sentinel's 1 s, for detection close to down-after (docs/ping-period.md).
+  perMaster('argus-ping-period', 2, (m, [, ms]) => {
+    const v = argusPingPeriod(ms!);
+    if (v === null) return ARGUS_PING_PERIOD_RANGE;
+    m.argusPingPeriod = v;
+    return null;
+  }),
+];
 
 const BY_NAME = new Map<string, SentinelDirective>();
 for (const d of [...REDIS_DIRECTIVES, ...ARGUS_SENTINEL_DIRECTIVES]) {

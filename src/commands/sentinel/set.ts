@@ -1,5 +1,6 @@
 import type { Reply } from '../../resp/reply.js';
 import type { MasterRecord } from '../../sentinel/instance.js';
+import { argusPingPeriod } from '../../sentinel/argus-options.js';
 import { parseInteger } from '../parse-int.js';
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec } from '../spec.js';
@@ -67,6 +68,11 @@ function parsePair(ctx: SentinelContext, master: MasterRecord, argv: readonly st
     case 'master-reboot-down-after-period':
     case 'primary-reboot-down-after-period':
       return withNext(intOption(option, value, 0, (v) => (master.masterRebootDownAfterPeriod = v)), 2);
+    case 'argus-ping-period': {
+      const v = argusPingPeriod(value);
+      if (v === null) return replyError.setBadValue(value, option);
+      return { change: { apply: () => (master.argusPingPeriod = v), event: `${option} ${value}` }, next: j + 2 };
+    }
     case 'notification-script': {
       const set = (p: string | null) => (master.notificationScript = p);
       return withNext(scriptOption(ctx, option, value, replyError.notificationScriptNotExecutable, set), 2);
