@@ -9,9 +9,10 @@
  *     [--argus-ping-period MS] [--duration S] [--parallel P] [--quiet S] [--only argus|redis]
  *     [--seed N] [--json PATH] [--logs DIR]
  *
- * Phases: fleet up (masters, then replicas with --replicaof, until every replica is online) →
- * both monitors started at once, discovery time = spawn until `INFO sentinel` lists every master
- * `status=ok` with all its replicas → the monitors find each other (hellos; bounded wait) → quiet
+ * Phases: each monitor alone with no master (idle CPU and RSS) → fleet up (masters, then
+ * replicas with --replicaof, until every replica is online) → both monitors started at once,
+ * discovery time = spawn until `INFO sentinel` lists every master `status=ok` with all its
+ * replicas → the monitors find each other (hellos; bounded wait) → any TILT ends (bounded) → quiet
  * window (no faults): CPU (all threads, from schedstat) and RSS of each monitor → faults: up to P
  * workers each pick a random master nobody is faulting and no monitor holds SDOWN, wait a random
  * 0–1000 ms phase, hang or kill it, wait for `+sdown master m<i>` from each monitor (a miss after
@@ -21,8 +22,9 @@
  *
  *   overshoot = (+sdown receive time − fault time) − down-after
  *
- * It can be negative for kills: a refused connection makes the link "disconnected", and the
- * elapsed time then counts from the last reply, which came before the fault.
+ * For kills redis-sentinel counts from its first reconnect attempt (the PING it queues on the
+ * new, not yet connected link stamps act_ping_time), so its overshoot stays ≥ 0 there; a monitor
+ * that counts a refused link from the last reply (before the fault) shows a negative one.
  *
  * False events: `+sdown` for a replica, a peer sentinel, or a master outside its fault window;
  * any `+tilt`. --faults K stops after K faults (default 20, an even hang/kill mix); --duration S
@@ -152,7 +154,7 @@ interface FalseEvent {
 
 interface MonitorRun {
   mon: Monitor;
-  stream: EventStream;
+  stream: EventStream | null;
   idleRssKiB: number;
   idleCpuPct: number;
   discoveryMs: number | null;
@@ -162,6 +164,8 @@ interface MonitorRun {
   faultPhase?: { cpuS: number; wallS: number; pct: number; rssKiB: number };
   counts: Map<string, number>;
   tilts: { at: number; phase: string; payload: string }[];
+  /** `+tilt` lines in the monitor's log: a monitor that stalls at start-up enters TILT before it serves our PSUBSCRIBE */
+  tiltsInLog: number;
   /** masters this monitor holds SDOWN right now */
   sdown: Set<string>;
 }
@@ -186,27 +190,43 @@ const fmt = (x: number | null | undefined, digits = 0): string => (x === null ||
 const ratio = (a: number | null | undefined, b: number | null | undefined, digits = 2): string =>
   a === null || a === undefined || b === null || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b <= 0 || a < 0 ? 'n/a' : (a / b).toFixed(digits);
 
-export async function run(args: string[] = []): Promise<void> {
+/** Options and the open-files check; throws with a message meant for the user. */
+function prepare(args: string[]): { o: Options; monitorNofile: number; soft: number } {
   const o = parseOptions(args);
-  const random = rng(o.seed);
   const instances = o.masters * (1 + o.replicas);
-  const both = o.impls.length === 2;
 
   // File descriptors: this process holds one listener per fleet port while allocating them; each
-  // monitor holds two links per instance plus peers and clients.
+  // monitor holds two links per instance plus peers and clients. Node raises its own soft limit to
+  // the hard one at start-up, so in practice only the hard limit can be too low.
   const { soft, hard } = nofileLimits();
   const benchNeed = instances + 256;
   const monitorNeed = 2 * instances + o.masters + 256;
-  if (benchNeed > soft) {
+  const what = `${instances} redis-server (${o.masters} masters, ${o.replicas} replicas each)`;
+  if (monitorNeed > hard) {
     throw new Error(
-      `ulimit -n is ${soft}; ${o.masters} masters with ${o.replicas} replicas need about ${benchNeed} descriptors in the bench process. ` +
-        `Raise it first: ulimit -n ${Math.min(hard, Math.max(benchNeed, monitorNeed))} (hard limit ${hard}).`,
+      `ulimit -Hn (the hard limit on open files) is ${hard}, but to watch ${what} each monitor needs about ${monitorNeed}. ` +
+        `Raise the hard limit (as root: ulimit -Hn ${monitorNeed}, or nofile in /etc/security/limits.conf) or use fewer masters/replicas.`,
     );
   }
-  if (monitorNeed > hard) {
-    throw new Error(`each monitor needs about ${monitorNeed} descriptors but the hard limit (ulimit -Hn) is ${hard}; raise it or use fewer masters/replicas.`);
+  if (benchNeed > soft) {
+    throw new Error(`ulimit -n is ${soft}, but for ${what} the bench process needs about ${benchNeed} open files. Run 'ulimit -n ${Math.max(benchNeed, monitorNeed)}' first (hard limit ${hard}).`);
   }
-  const monitorNofile = monitorNeed > soft ? monitorNeed : 0;
+  return { o, monitorNofile: monitorNeed > soft ? monitorNeed : 0, soft };
+}
+
+export async function run(args: string[] = []): Promise<void> {
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    prepared = prepare(args);
+  } catch (e) {
+    process.stderr.write(`detection: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { o, monitorNofile, soft } = prepared;
+  const random = rng(o.seed);
+  const instances = o.masters * (1 + o.replicas);
+  const both = o.impls.length === 2;
 
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
@@ -319,27 +339,28 @@ export async function run(args: string[] = []): Promise<void> {
         )
         .join('');
     const readyTimeoutMs = 30_000 + 20 * o.masters;
-    mons.push(...(await Promise.all(o.impls.map((impl) => startMonitor(impl, config(impl), { nofile: monitorNofile, readyTimeoutMs })))));
-    for (const mon of mons) {
-      const stream = await EventStream.open(mon.port, onEvent(mon.impl));
-      runs.set(mon.impl, {
-        mon, stream, idleRssKiB: idle.get(mon.impl)!.rssKiB, idleCpuPct: idle.get(mon.impl)!.cpuPct, discoveryMs: null, discovered: 0, peersMs: null,
-        counts: new Map(), tilts: [], sdown: new Set(),
-      });
-    }
-
-    phase = 'discovery';
-    discovering = new Map(o.impls.map((i) => [i, 0]));
     const discoveryTimeout = 20_000 + 20 * instances;
+    discovering = new Map(o.impls.map((i) => [i, 0]));
+    // Each monitor on its own: spawn, subscribe, poll discovery. A monitor that stalls (redis-
+    // sentinel flushing its config once per discovered replica) must not delay the other's figures.
     await Promise.all(
-      [...runs.values()].map(async (r) => {
-        const d = await waitDiscovery(r.mon, names, o.replicas, discoveryTimeout, o.masters > 100 ? 100 : 25, (n) => discovering.set(r.mon.impl, n));
+      o.impls.map(async (impl) => {
+        const mon = await startMonitor(impl, config(impl), { nofile: monitorNofile, readyTimeoutMs });
+        mons.push(mon);
+        const r: MonitorRun = {
+          mon, stream: null, idleRssKiB: idle.get(impl)!.rssKiB, idleCpuPct: idle.get(impl)!.cpuPct, discoveryMs: null, discovered: 0, peersMs: null,
+          counts: new Map(), tilts: [], tiltsInLog: 0, sdown: new Set(),
+        };
+        runs.set(impl, r);
+        r.stream = await EventStream.open(mon.port, onEvent(impl));
+        phase = 'discovery';
+        const d = await waitDiscovery(mon, names, o.replicas, discoveryTimeout, o.masters > 100 ? 100 : 25, (n) => discovering.set(impl, n));
         r.discoveryMs = d.ms;
         r.discovered = d.found;
         progress.note(
           d.ms === null
-            ? `${IMPL_NAME[r.mon.impl]}: discovery INCOMPLETE after ${discoveryTimeout} ms (${d.found}/${o.masters} masters with all replicas)`
-            : `${IMPL_NAME[r.mon.impl]}: every master and replica discovered ${fmt(d.ms)} ms after spawn`,
+            ? `${IMPL_NAME[impl]}: discovery INCOMPLETE after ${discoveryTimeout} ms (${d.found}/${o.masters} masters with all replicas)`
+            : `${IMPL_NAME[impl]}: every master and replica discovered ${fmt(d.ms)} ms after spawn`,
         );
       }),
     );
@@ -450,7 +471,14 @@ export async function run(args: string[] = []): Promise<void> {
     progress.stop();
 
     // ----- report -----
+    for (const r of runs.values()) r.tiltsInLog = (r.mon.logTail(Number.MAX_SAFE_INTEGER).match(/ \+tilt /g) ?? []).length;
     for (const [impl, r] of runs) if (!r.mon.alive()) out(`WARNING: ${IMPL_NAME[impl]} exited during the run; its log ends:\n${r.mon.logTail()}`);
+    for (const [impl, r] of runs) {
+      // Replicas have replica-priority 0, so a failover must abort with no good replica; one
+      // that goes further changed the fleet under the bench and the later figures are suspect.
+      const moved = ['+selected-slave', '+promoted-slave', '+switch-master'].filter((ch) => r.counts.has(ch));
+      if (moved.length) out(`WARNING: ${IMPL_NAME[impl]} published ${moved.join(', ')}: it failed over despite replica-priority 0; figures after that are suspect`);
+    }
     const impls = o.impls;
     const overs = (kind: FaultKind, impl: Impl) =>
       faults.filter((f) => f.kind === kind && f.res[impl]?.sdownAt !== undefined && !f.res[impl]?.late).map((f) => f.res[impl]!.sdownAt! - f.at - o.downAfter);
@@ -479,9 +507,16 @@ export async function run(args: string[] = []): Promise<void> {
         ]);
       }
       table(['monitor', 'detected', 'missed', 'min', 'p50', 'p99', 'max', '-sdown p50', '-sdown max'], rows);
+      const odown = impls.map((impl) => {
+        const fs = faults.filter((f) => f.kind === kind && f.res[impl]?.sdownAt !== undefined);
+        const lag = fs.filter((f) => f.res[impl]!.odownAt !== undefined).map((f) => f.res[impl]!.odownAt! - f.res[impl]!.sdownAt!);
+        return `${IMPL_NAME[impl]} ${lag.length}/${fs.length}` + (lag.length ? ` (+odown − +sdown p50 ${fmt(percentile(lag, 50))} ms, max ${fmt(Math.max(...lag))} ms)` : '');
+      });
+      out(`+odown before recovery (quorum 1): ${odown.join('; ')}`);
     }
     out('');
     out('-sdown columns: ms from recovery (SIGCONT sent / restarted server accepting connections) to -sdown received.');
+    out('A fault is recovered as soon as every monitor has published +sdown (or missed), so a slow +odown may not come at all.');
     out('');
     const mr = (impl: Impl) => runs.get(impl)!;
     const a = both ? mr('argus') : null;
@@ -490,12 +525,14 @@ export async function run(args: string[] = []): Promise<void> {
       const r = mr(impl);
       return [
         IMPL_NAME[impl], r.discoveryMs === null ? `incomplete ${r.discovered}/${o.masters}` : fmt(r.discoveryMs), both ? (r.peersMs === null ? 'no' : fmt(r.peersMs)) : '-',
-        String(r.tilts.length), String(falseEvents.filter((e) => e.impl === impl && e.channel === '+sdown').length),
+        r.tiltsInLog > r.tilts.length ? `${r.tiltsInLog} (${r.tilts.length} seen)` : String(r.tilts.length),
+        String(falseEvents.filter((e) => e.impl === impl && e.channel === '+sdown').length),
       ];
     });
     if (a && b) evRows.push(['ratio argus/redis', ratio(a.discoveryMs, b.discoveryMs), ratio(a.peersMs, b.peersMs), '', '']);
     table(['monitor', 'discovery ms', 'peers ms', '+tilt', 'false +sdown'], evRows);
     out(`discovery: spawn → INFO sentinel lists every master status=ok with ${o.replicas} slaves (polled every ${o.masters > 100 ? 100 : 25} ms). peers: spawn → every master lists sentinels=2.`);
+    out('+tilt: entries in the monitor\'s log ("seen" = published to our subscriber); false +sdown: replicas, peers, or masters outside a fault.');
     out('');
     // marginal cost per master: above the same monitor with no master at all
     const usPerMaster = (r: MonitorRun) => (r.quiet ? (((r.quiet.pct - r.idleCpuPct) / 100) * 1e6) / o.masters : Number.NaN);
@@ -542,7 +579,7 @@ export async function run(args: string[] = []): Promise<void> {
                 {
                   name: IMPL_NAME[impl], pid: r.mon.pid, discoveryMs: r.discoveryMs, discovered: r.discovered, peersMs: r.peersMs,
                   idleRssKiB: r.idleRssKiB, idleCpuPct: r.idleCpuPct, quiet: r.quiet, faultPhase: r.faultPhase, events: Object.fromEntries(r.counts),
-                  tilts: r.tilts.map((t) => ({ ...t, at: rel(t.at) })),
+                  tilts: r.tilts.map((t) => ({ ...t, at: rel(t.at) })), tiltsInLog: r.tiltsInLog,
                 },
               ]),
             ),
@@ -569,7 +606,7 @@ export async function run(args: string[] = []): Promise<void> {
     }
   } finally {
     progress.stop();
-    for (const r of runs.values()) r.stream.close();
+    for (const r of runs.values()) r.stream?.close();
     await Promise.all(mons.map((m) => m.stop()));
     if (o.logs) {
       mkdirSync(o.logs, { recursive: true });

@@ -63,7 +63,7 @@ export function sampleBatch(n: number): ShardBatch {
   }));
   return {
     type: 'batch', shard: 0, seq: 1, events, snapshots, flushRequested: true, currentEpoch: 3,
-    freshReplies: n, freshSince: null, stalls: [], logs: [],
+    freshReplies: n, freshSince: null, stalls: [], logs: [], scripts: [], forgetSentinels: [], crash: false,
   };
 }
 

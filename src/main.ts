@@ -24,6 +24,7 @@ import { removePidfile, writePidfile } from './runtime/pidfile.js';
 import { systemRandom } from './runtime/random.js';
 import { RespServer } from './server/server.js';
 import { ShardHost } from './actors/shard-host.js';
+import { startScriptServices } from './scripts/services.js';
 import { resolveShardCount } from './actors/placement.js';
 import { ARGUS_VERSION, REDIS_COMPAT_VERSION } from './version.js';
 
@@ -95,6 +96,9 @@ export async function main(args: readonly string[]): Promise<void> {
     if (e.level === 'debug' ? log.enabled('debug') : log.enabled(e.level)) log.log(e.level, `${e.type} ${e.text}`);
   });
 
+  // Notification / client-reconfig scripts (spawned on their own thread) and webhooks: event sinks.
+  const hooks = startScriptServices({ state, events, clock, log: (level, msg) => log.log(level, msg) });
+
   const saver = new ConfigSaver({
     path: configPath,
     render: (old) => rewriteConfig(old, server, state, { cwd: process.cwd() }),
@@ -111,6 +115,13 @@ export async function main(args: readonly string[]): Promise<void> {
     shards: resolveShardCount(server.getInt('argus-shards', 0)),
     listenPort: settings.tlsReplication && settings.tlsPort ? settings.tlsPort : settings.port,
     requirepass: settings.requirepass,
+    // argv: [script, master, role, state, from-ip, from-port, to-ip, to-port]
+    clientReconfig: ([, master, role, st, fromIp, fromPort, toIp, toPort]) =>
+      void hooks.scripts.clientReconfig(master!, role as 'leader' | 'observer', st!, fromIp!, Number(fromPort), toIp!, Number(toPort)),
+    crash: () => {
+      // SENTINEL SIMULATE-FAILURE: the state that led here is saved, then the process dies as Redis's does.
+      void saver.save().finally(() => process.exit(99));
+    },
   });
   const timer = new JitterTimer(systemRandom, () => shards.tick());
   const processInfo: ProcessInfo = {
@@ -151,6 +162,7 @@ export async function main(args: readonly string[]): Promise<void> {
     log: (level, message) => log.log(level, message),
     shutdown: (reason) => void shutdown(reason, false),
     monitors: shards,
+    scripts: hooks.scripts,
   };
 
   const resp = new RespServer({

@@ -1,5 +1,6 @@
 import type { EventLevel, SentinelEvent } from '../events/event.js';
 import type { Clock, Random } from '../runtime/clock.js';
+import type { Effect } from '../sentinel/effects.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelTimings } from '../sentinel/timings.js';
 
@@ -25,6 +26,8 @@ export interface ShardGlobals {
   readonly requirepass: string | null;
   readonly timings: SentinelTimings;
   readonly tilt: boolean;
+  /** SENTINEL SIMULATE-FAILURE bits: 1 crash after election, 2 crash after promotion */
+  readonly simFailureFlags: number;
 }
 
 /** What a coordinator may ask of the shard that hosts it. */
@@ -42,7 +45,35 @@ export interface ShardServices {
   noteFreshReply(): void;
   /** a log line for the main thread's logger (not an event: never published) */
   log(level: EventLevel, message: string): void;
+  /** a hello, a vote or our own failover raised the current epoch (global: main keeps the max) */
+  raiseCurrentEpoch(epoch: number): void;
+  /** queue the client-reconfig script on the main thread (argv: path and its 7 arguments) */
+  clientReconfig(argv: readonly string[]): void;
+  /**
+   * +sentinel-invalid-addr: forget this run id under every master of the process; the caller
+   * already did it for its own master (`from`)
+   */
+  forgetSentinel(runid: string, from: string): void;
+  /** SENTINEL SIMULATE-FAILURE fired: the main thread flushes and exits with status 99 */
+  crash(): void;
+  /** every master hosted by this shard (a peer's new address applies to all of its records here) */
+  shardMasters(): Iterable<MasterRecord>;
+  /** effects a rule produced for another master of this shard: its coordinator performs them */
+  delegate(master: string, effects: readonly Effect[]): void;
 }
+
+/** The answering side of SENTINEL IS-MASTER-DOWN-BY-ADDR, as it travels back to the main thread. */
+export interface VoteAnswer {
+  readonly down: 0 | 1;
+  readonly leader: string;
+  readonly leaderEpoch: number;
+  /** the process-wide epoch after the request (it may have raised it) */
+  readonly currentEpoch: number;
+  /** a vote or an epoch changed: the config must be on disk before the reply leaves */
+  readonly mustFlush: boolean;
+}
+
+export type UserFailoverReply = 'OK' | 'INPROG' | 'NOGOODSLAVE';
 
 export interface MasterCoordinator {
   readonly name: string;
@@ -62,6 +93,16 @@ export interface MasterCoordinator {
   dropPeerLinks(): void;
   /** TILT was entered or left (global); after a stall, ping everyone at once */
   tiltChanged(tilt: boolean): void;
+  /** a peer asks whether this master is down, maybe requesting our vote */
+  answerIsMasterDown(reqEpoch: number, runid: string): VoteAnswer;
+  /** a hello that arrived through the Sentinel PUBLISH command (no own-id filter there) */
+  publishedHello(payload: string): void;
+  /** SENTINEL FAILOVER */
+  userFailover(): UserFailoverReply;
+  /** another master saw this run id take over an address: drop it here too */
+  forgetSentinel(runid: string): void;
+  /** perform effects a rule run elsewhere in the shard produced for this master */
+  apply(effects: readonly Effect[]): void;
 }
 
 export type CoordinatorFactory = (config: MasterRecord, services: ShardServices) => MasterCoordinator;

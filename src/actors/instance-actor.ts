@@ -1,6 +1,6 @@
 import type { InstanceLink } from '../links/instance-link.js';
 import type { ConnectionKind, LinkReply } from '../links/types.js';
-import type { Effect } from '../sentinel/effects.js';
+import { instanceEvent, type Effect } from '../sentinel/effects.js';
 import { announceHost } from '../sentinel/addr-match.js';
 import { formatHello, HELLO_CHANNEL } from '../sentinel/hello.js';
 import type { InstanceRecord, MasterRecord } from '../sentinel/instance.js';
@@ -11,6 +11,9 @@ import { refreshInstanceInfo } from '../sentinel/refresh-info.js';
 import type { RuleContext } from '../sentinel/rule-context.js';
 import { checkSubjectivelyDown, sdownDeadline } from '../sentinel/sdown.js';
 import { currentMasterAddr } from '../sentinel/state.js';
+
+/** First reconnect attempt after an established connection dropped (one sentinel.c tick). */
+const RETRY_AFTER_DROP_MS = 100;
 
 /** What an instance actor needs from the coordinator of its master. */
 export interface ActorHost {
@@ -72,9 +75,20 @@ export class InstanceActor {
     this.wake();
   }
 
-  disconnected(kind: ConnectionKind): void {
+  disconnected(kind: ConnectionKind, reason?: string): void {
     if (this.#stopped) return;
-    onLinkDisconnected(this.record, kind, this.#host.ruleContext().now);
+    const now = this.#host.ruleContext().now;
+    const wasUp = kind === 'cc' ? this.record.link.ccConnected : this.record.link.pcConnected;
+    // A connection that was up and dropped is retried after a short pause, as sentinel.c does
+    // on its next tick, not in the same millisecond (a restarting server would refuse it and
+    // the throttle would then hold the retry back a whole ping period).
+    if (wasUp) this.#lastReconnect = Math.max(this.#lastReconnect, now - this.#host.ruleContext().timings.pingPeriod + RETRY_AFTER_DROP_MS);
+    onLinkDisconnected(this.record, kind, now);
+    if (reason !== undefined) {
+      // sentinel.c logs these at debug level and never publishes them.
+      const type = kind === 'cc' ? '-cmd-link-reconnection' : '-pubsub-link-reconnection';
+      this.#host.apply([instanceEvent('debug', type, this.record, this.#host.master, `#${reason}`)]);
+    }
     this.#host.changed();
     this.wake();
   }
@@ -108,6 +122,21 @@ export class InstanceActor {
       reconnectAt,
     );
     this.#arm(next, ctx.now);
+  }
+
+  /** A command on the command connection (a vote request, SCRIPT KILL …), pending count kept. */
+  command(name: string, args: readonly string[]): Promise<LinkReply> {
+    const sent = this.link.send(name, [...args]);
+    this.#track();
+    return sent.then((reply) => {
+      this.#track();
+      return reply;
+    });
+  }
+
+  /** INFO now, whatever the cadence (a promotion or reconfiguration to observe at once). */
+  infoNow(): void {
+    if (this.record.kind !== 'sentinel' && !this.record.link.disconnected) this.#sendInfo(this.#host.ruleContext());
   }
 
   /** After a TILT ends or a stall: ping at once so timing data is fresh again. */

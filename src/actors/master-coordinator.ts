@@ -3,10 +3,16 @@ import { InstanceLink } from '../links/instance-link.js';
 import { PeerLinks } from '../links/peer-links.js';
 import type { ConnectionKind, LinkCredentials } from '../links/types.js';
 import type { Effect } from '../sentinel/effects.js';
+import { startUserFailover } from '../sentinel/failover.js';
+import type { FailoverContext } from '../sentinel/failover-context.js';
+import { handleMaster, nextFailoverWake } from '../sentinel/handle-master.js';
+import { HELLO_CHANNEL } from '../sentinel/hello.js';
+import { forgetSentinel, isOwnHello, parseHello, processHelloMessage } from '../sentinel/hello-process.js';
 import type { InstanceRecord, MasterRecord, SentinelRecord } from '../sentinel/instance.js';
+import { onIsMasterDownReply } from '../sentinel/odown.js';
 import { renameCommand, slaveOfCommands } from '../sentinel/reconfigure.js';
-import type { RuleContext } from '../sentinel/rule-context.js';
-import type { MasterCoordinator, ShardGlobals, ShardServices } from './coordinator.js';
+import { answerIsMasterDownByAddr } from '../sentinel/vote.js';
+import type { MasterCoordinator, ShardGlobals, ShardServices, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import { InstanceActor, type ActorHost } from './instance-actor.js';
 
 /** A connect attempt that takes longer than this counts as failed (sentinel.c uses the OS's). */
@@ -36,6 +42,10 @@ class Coordinator implements MasterCoordinator, ActorHost {
   readonly master: MasterRecord;
   readonly #services: ShardServices;
   readonly #actors = new Map<InstanceRecord, InstanceActor>();
+  /** the failover/ODOWN timer (nextFailoverWake) */
+  #timer: NodeJS.Timeout | null = null;
+  #runScheduled = false;
+  #stopped = false;
 
   constructor(master: MasterRecord, services: ShardServices) {
     this.name = master.name;
@@ -50,6 +60,9 @@ class Coordinator implements MasterCoordinator, ActorHost {
   }
 
   stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
     for (const record of [...this.#actors.keys()]) this.#removeActor(record);
   }
 
@@ -74,6 +87,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
 
   reset(): void {
     this.stop();
+    this.#stopped = false;
     const m = this.master;
     const now = this.#services.clock.monotonic();
     m.replicas.clear();
@@ -109,28 +123,78 @@ class Coordinator implements MasterCoordinator, ActorHost {
       if (tilt) actor.pingNow();
       else actor.wake();
     }
+    if (!tilt) this.#scheduleRun();
+  }
+
+  answerIsMasterDown(reqEpoch: number, runid: string): VoteAnswer {
+    const ctx = this.ruleContext();
+    const answer = answerIsMasterDownByAddr(this.master, reqEpoch, runid, ctx);
+    this.apply(answer.effects);
+    // a vote for another sentinel moves our own next failover start: re-arm
+    this.#scheduleRun();
+    return {
+      down: answer.down,
+      leader: answer.leader,
+      leaderEpoch: answer.leaderEpoch,
+      currentEpoch: ctx.currentEpoch,
+      mustFlush: answer.mustFlush,
+    };
+  }
+
+  publishedHello(payload: string): void {
+    this.#hello(payload);
+  }
+
+  userFailover(): UserFailoverReply {
+    const result = startUserFailover(this.master, this.ruleContext());
+    if (!result.ok) return result.error;
+    this.apply(result.effects);
+    this.#runMaster();
+    return 'OK';
+  }
+
+  forgetSentinel(runid: string): void {
+    this.apply(forgetSentinel([this.master], runid));
+    this.changed();
   }
 
   // ActorHost
 
-  ruleContext(): RuleContext {
+  /** The context of every rule: monitoring's, plus the epoch and chance the cluster rules need. */
+  ruleContext(): FailoverContext {
     const g = this.#services.globals();
+    const { clock, random } = this.#services;
+    const now = clock.monotonic();
     return {
-      now: this.#services.clock.monotonic(),
+      now,
       timings: g.timings,
       tilt: g.tilt,
       resolveHostnames: g.resolveHostnames,
       announceHostnames: g.announceHostnames,
       myid: g.myid,
+      currentEpoch: g.currentEpoch,
+      random: (n) => random.int(n),
+      wallTime: (t) => clock.wall() + (t - now),
     };
   }
 
   apply(effects: readonly Effect[]): void {
-    for (const e of effects) this.#applyOne(e);
+    for (const e of effects) {
+      // A rule run here may touch another master of the shard (a peer's address, an
+      // invalidated run id): its own coordinator performs that.
+      const owner = 'master' in e ? e.master : null;
+      if (owner !== null && typeof owner === 'object' && owner !== this.master) {
+        this.#services.delegate(owner.name, [e]);
+        continue;
+      }
+      if (this.#applyOne(e) === 'stop') return;
+    }
   }
 
+  /** An actor's record changed (a reply, a connect): mirror it, and let the master rules look. */
   changed(): void {
     this.#services.markDirty(this.name);
+    this.#scheduleRun();
   }
 
   freshReply(): void {
@@ -147,7 +211,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
     };
   }
 
-  #applyOne(e: Effect): void {
+  #applyOne(e: Effect): 'stop' | void {
     switch (e.kind) {
       case 'event': {
         const text = instanceDescription(e.instance, e.master);
@@ -169,7 +233,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
         return;
       }
       case 'script-kill':
-        void this.#actors.get(e.instance)?.link.send('SCRIPT', ['KILL']);
+        void this.#actors.get(e.instance)?.command('SCRIPT', ['KILL']);
         return;
       case 'close-link': {
         const actor = this.#actors.get(e.instance);
@@ -180,20 +244,124 @@ class Coordinator implements MasterCoordinator, ActorHost {
       }
       case 'log':
         return this.#services.log(e.level, e.message);
+      case 'raise-epoch':
+        return this.#services.raiseCurrentEpoch(e.epoch);
+      case 'ask-peer':
+        return this.#askPeer(e.sentinel, e.args);
+      case 'sentinel-added':
+        this.#addActor(e.sentinel);
+        return this.#services.markDirty(this.name);
+      case 'sentinel-removed':
+        this.#removeActor(e.sentinel);
+        return this.#services.markDirty(this.name);
+      case 'sentinel-address-changed': {
+        const actor = this.#actors.get(e.sentinel);
+        if (!actor) return;
+        actor.link.setAddress(e.sentinel.addr.host, e.sentinel.addr.port);
+        for (const a of peerActors.get(e.sentinel.name)?.actors ?? [actor]) a.disconnected('cc');
+        return;
+      }
+      case 'forget-sentinel':
+        return this.#services.forgetSentinel(e.runid, this.name);
+      case 'client-reconfig':
+        return this.#services.clientReconfig([e.script, ...e.args]);
+      case 'switch-master':
+        return this.#switchMaster(e.dropped);
+      case 'force-hello':
+        for (const actor of this.#actors.values()) actor.wake();
+        return;
+      case 'info-now':
+        this.#actors.get(e.instance)?.infoNow();
+        return;
+      case 'simulated-crash': {
+        const bit = e.when === 'after-election' ? 1 : 2;
+        if (!(this.#services.globals().simFailureFlags & bit)) return;
+        this.#services.log('warning', 'Sentinel CRASH because of SENTINEL simulate-failure');
+        this.stop();
+        this.#services.crash();
+        return 'stop';
+      }
       default:
         return assertNever(e);
     }
+  }
+
+  /**
+   * handleMaster after any input about this master, coalesced to once per turn of the event
+   * loop: ODOWN, asking peers, the election and the failover steps react at once instead of on
+   * a tick; the timer covers what only time changes (nextFailoverWake).
+   */
+  #scheduleRun(): void {
+    if (this.#runScheduled || this.#stopped) return;
+    this.#runScheduled = true;
+    queueMicrotask(() => {
+      this.#runScheduled = false;
+      this.#runMaster();
+    });
+  }
+
+  #runMaster(): void {
+    if (this.#stopped) return;
+    this.apply(handleMaster(this.master, this.ruleContext()));
+    if (this.#stopped) return;
+    this.#services.markDirty(this.name);
+    const ctx = this.ruleContext();
+    const at = nextFailoverWake(this.master, ctx);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (at === Infinity) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#runMaster();
+    }, Math.max(0, at - ctx.now));
+  }
+
+  /** SENTINEL is-master-down-by-addr to a peer; its answer feeds ODOWN and the election. */
+  #askPeer(sentinel: SentinelRecord, args: readonly string[]): void {
+    const actor = this.#actors.get(sentinel);
+    if (!actor) return;
+    void actor.command('SENTINEL', args).then((reply) => {
+      if (this.#stopped || !this.master.sentinels.has(sentinel.name)) return;
+      this.apply(onIsMasterDownReply(sentinel, this.master, reply, this.ruleContext()));
+      this.changed();
+    });
+  }
+
+  /** A hello from a pub/sub connection or the PUBLISH command (sentinelProcessHelloMessage). */
+  #hello(payload: string): void {
+    const hello = parseHello(payload);
+    // A hello about another master: that master's own links receive it too.
+    if (hello === null || hello.masterName !== this.name) return;
+    this.apply(processHelloMessage(this.master, hello, this.ruleContext(), this.#services.shardMasters()));
+    this.changed();
+  }
+
+  /**
+   * sentinelResetMasterAndChangeAddress happened: the master record points elsewhere with a
+   * fresh link state and new replica records. Its actors start from scratch — no reconnect
+   * throttle, timer or connection carried over from the old address (redis-sentinel carried a
+   * reconnect timer over and declared the new master down a second after the switch).
+   */
+  #switchMaster(dropped: readonly InstanceRecord[]): void {
+    this.#removeActor(this.master);
+    for (const r of dropped) this.#removeActor(r);
+    for (const [record] of [...this.#actors]) {
+      if (record.kind === 'slave' && !this.master.replicas.has(record.name)) this.#removeActor(record);
+    }
+    this.#addActor(this.master, 0);
+    for (const r of this.master.replicas.values()) this.#addActor(r, 0);
+    this.#services.markDirty(this.name);
   }
 
   #emit(level: 'debug' | 'verbose' | 'notice' | 'warning', type: string, text: string): void {
     this.#services.emit({ level, type, text, master: this.name, time: this.#services.clock.wall() });
   }
 
-  #addActor(record: InstanceRecord): void {
+  #addActor(record: InstanceRecord, phaseMs = this.#services.random.int(START_SPREAD_MS)): void {
     if (this.#actors.has(record)) return;
     const actor = record.kind === 'sentinel' ? this.#peerActor(record) : this.#dataActor(record);
     this.#actors.set(record, actor);
-    actor.start(this.#services.random.int(START_SPREAD_MS));
+    actor.start(phaseMs);
   }
 
   #removeActor(record: InstanceRecord): void {
@@ -217,7 +385,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
     let actor: InstanceActor | null = null;
     const link = this.#newLink(record.addr.host, record.addr.port, true, () => this.#dataCredentials(), {
       connected: (kind) => actor?.connected(kind),
-      disconnected: (kind) => actor?.disconnected(kind),
+      disconnected: (kind, reason) => actor?.disconnected(kind, reason),
     });
     actor = new InstanceActor(record, link, this);
     return actor;
@@ -236,7 +404,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
     const link = peerLinks.acquire(runid, record.addr.host, record.addr.port, (host, port) =>
       this.#newLink(host, port, false, () => this.#peerCredentials(), {
         connected: (kind) => fanOut.forEach((a) => a.connected(kind)),
-        disconnected: (kind) => fanOut.forEach((a) => a.disconnected(kind)),
+        disconnected: (kind, reason) => fanOut.forEach((a) => a.disconnected(kind, reason)),
       }),
     );
     const first = fanOut.values().next().value as InstanceActor | undefined;
@@ -253,7 +421,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
     port: number,
     pubsub: boolean,
     credentials: () => LinkCredentials,
-    on: { connected: (kind: ConnectionKind) => void; disconnected: (kind: ConnectionKind) => void },
+    on: { connected: (kind: ConnectionKind) => void; disconnected: (kind: ConnectionKind, reason: string) => void },
   ): InstanceLink {
     return new InstanceLink({
       host,
@@ -264,9 +432,10 @@ class Coordinator implements MasterCoordinator, ActorHost {
       clientName: (kind) => `sentinel-${this.#services.globals().myid.slice(0, 8)}-${kind === 'cc' ? 'cmd' : 'pubsub'}`,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       clock: this.#services.clock,
-      // Hellos received on pub/sub connections are processed by the failover issue's hello
-      // handling; the link already counts every frame as pub/sub activity.
-      onMessage: () => {},
+      // Our own hellos come back on the channel: ignore any that carry our id (sentinel.c strstr).
+      onMessage: (channel, message) => {
+        if (channel === HELLO_CHANNEL && !isOwnHello(message, this.#services.globals().myid)) this.#hello(message);
+      },
       onConnected: on.connected,
       onDisconnected: on.disconnected,
     });

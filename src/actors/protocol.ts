@@ -22,7 +22,7 @@ import type {
   ReplicaRecord,
   SentinelRecord,
 } from '../sentinel/instance.js';
-import type { ShardGlobals } from './coordinator.js';
+import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 
 /** Bumped whenever a message shape changes; a worker of another version is refused at start. */
 export const PROTOCOL_VERSION = 1;
@@ -80,6 +80,9 @@ export const MASTER_FIELDS = {
   configEpoch: 'runtime',
   failoverState: 'runtime',
   failoverEpoch: 'runtime',
+  failoverStateChangeTime: 'runtime',
+  failoverStartTime: 'runtime',
+  failoverDelayLogged: 'runtime',
   masterRebootSinceTime: 'runtime',
   lastPubTime: 'runtime',
   helloSentTime: 'runtime',
@@ -120,6 +123,7 @@ export const REPLICA_FIELDS = {
   infoSentTime: 'runtime',
   monitoredFailoverState: 'runtime',
   monitoredFailoverChangeTime: 'runtime',
+  slaveReconfSentTime: 'runtime',
 } as const satisfies Partial<Record<keyof ReplicaRecord, FieldOwner>>;
 
 export const SENTINEL_FIELDS = {
@@ -137,6 +141,9 @@ export const SENTINEL_FIELDS = {
   helloSentTime: 'runtime',
   leader: 'runtime',
   leaderEpoch: 'runtime',
+  lastMasterDownReplyTime: 'runtime',
+  askSentTime: 'runtime',
+  askEpoch: 'runtime',
 } as const satisfies Partial<Record<keyof SentinelRecord, FieldOwner>>;
 
 // ---------------------------------------------------------------------------------------------
@@ -302,6 +309,14 @@ export interface ShardApi {
   shutdown(): void;
   /** tests only: the thread calls process.exit(code) right after replying */
   exitForTest(code: number): void;
+  /** SENTINEL IS-MASTER-DOWN-BY-ADDR for the master `name` (found by address on the main thread) */
+  isMasterDownByAddr(name: string, reqEpoch: number, runid: string): VoteAnswer | null;
+  /** a hello received through the Sentinel PUBLISH command, for the master it names */
+  hello(name: string, payload: string): void;
+  /** SENTINEL FAILOVER */
+  failover(name: string): UserFailoverReply | null;
+  /** +sentinel-invalid-addr elsewhere: forget this run id under every master here */
+  forgetSentinel(runid: string): void;
 }
 
 /** workerData of a shard thread. */
@@ -362,6 +377,12 @@ export interface ShardBatch {
   readonly stalls: readonly ShardStall[];
   /** lines to log on the main thread: workers never write to stdout or stderr */
   readonly logs: readonly ShardLogLine[];
+  /** client-reconfig scripts to queue (argv each), in order */
+  readonly scripts: readonly (readonly string[])[];
+  /** run ids another master of this shard saw replaced (+sentinel-invalid-addr): forget them everywhere */
+  readonly forgetSentinels: readonly string[];
+  /** SENTINEL SIMULATE-FAILURE fired: flush and exit 99 once this batch is applied */
+  readonly crash: boolean;
 }
 
 export type ShardToMain =

@@ -21,7 +21,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelState } from '../sentinel/state.js';
-import type { ShardGlobals } from './coordinator.js';
+import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import { shardOf } from './placement.js';
 import { applySnapshot, operatorKey, toSnapshot, type InfoCacheEntry, type ShardBatch, type StampedSnapshot } from './protocol.js';
 import type { ShardCalls } from './rpc.js';
@@ -50,6 +50,10 @@ export interface ShardHostOptions {
   readonly extra?: unknown;
   readonly batchIntervalMs?: number;
   readonly heartbeatMs?: number;
+  /** a client-reconfig script to queue (path and its seven arguments) */
+  readonly clientReconfig?: (argv: readonly string[]) => void;
+  /** SENTINEL SIMULATE-FAILURE fired in a shard: the process exits with status 99 */
+  readonly crash?: () => void;
 }
 
 export const defaultWorkerUrl = (): URL => new URL('../../workers/shard.js', import.meta.url);
@@ -69,6 +73,7 @@ export function shardGlobals(state: SentinelState, listenPort: number, requirepa
     requirepass,
     timings: { ...state.timings },
     tilt: state.tilt,
+    simFailureFlags: state.simFailureFlags,
   };
 }
 
@@ -206,6 +211,33 @@ export class ShardHost implements MonitorControl {
     this.#forMaster(name, 'resetMaster', (c) => c.resetMaster(name, gen));
   }
 
+  async isMasterDownByAddr(name: string, reqEpoch: number, runid: string): Promise<VoteAnswer | null> {
+    const calls = this.#shards[this.shardOf(name)]!.calls;
+    const answer = calls ? await calls.isMasterDownByAddr(name, reqEpoch, runid).catch(() => null) : null;
+    if (answer === null) return null;
+    // The vote is in the mirror before the caller flushes and replies: the batch carrying the
+    // shard's snapshot left before this answer, on another port, so set it here too.
+    const m = this.#opts.state.masters.get(name);
+    if (m && answer.leader !== '*' && answer.leaderEpoch >= m.leaderEpoch) {
+      m.leader = answer.leader;
+      m.leaderEpoch = answer.leaderEpoch;
+    }
+    if (answer.currentEpoch > this.#opts.state.currentEpoch) this.#opts.state.currentEpoch = answer.currentEpoch;
+    return answer;
+  }
+
+  async userFailover(name: string): Promise<UserFailoverReply | null> {
+    const calls = this.#shards[this.shardOf(name)]!.calls;
+    return calls ? calls.failover(name).catch(() => null) : null;
+  }
+
+  hello(payload: string): void {
+    // The master is named by the hello's fifth field; its shard processes it.
+    const name = payload.split(',')[4];
+    if (name === undefined || !this.#opts.state.masters.has(name)) return;
+    this.#forMaster(name, 'hello', (c) => c.hello(name, payload));
+  }
+
   masterAuthChanged(name: string): void {
     this.masterConfigChanged(name);
     this.#forMaster(name, 'dropDataLinks', (c) => c.dropDataLinks(name));
@@ -313,7 +345,12 @@ export class ShardHost implements MonitorControl {
     this.#freshReplies += b.freshReplies;
     for (const { ms, at } of b.stalls) this.#tilt.stall(shard.index, ms, at);
     if (b.freshSince !== null) this.#tilt.freshness(shard.index, b.freshSince);
-    if (b.flushRequested) this.#opts.saveConfig().catch(() => {});
+    if (b.flushRequested || b.crash) this.#opts.saveConfig().catch(() => {});
+    for (const runid of b.forgetSentinels) {
+      for (const other of this.#shards) if (other !== shard) this.#call(other, 'forgetSentinel', (c) => c.forgetSentinel(runid));
+    }
+    for (const argv of b.scripts) this.#opts.clientReconfig?.(argv);
+    if (b.crash) this.#opts.crash?.();
     for (const e of b.events) {
       // after REMOVE (`-monitor` is out), a batch still in flight says nothing more about it
       if (e.master !== null && !state.masters.has(e.master)) continue;

@@ -27,7 +27,7 @@ import type { SentinelEvent } from '../events/event.js';
 import type { Clock, Random } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import { SRI, type InstanceRecord } from '../sentinel/instance.js';
-import type { CoordinatorFactory, MasterCoordinator, ShardGlobals, ShardServices } from './coordinator.js';
+import type { CoordinatorFactory, MasterCoordinator, ShardGlobals, ShardServices, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import {
   fromSnapshot,
   toSnapshot,
@@ -54,13 +54,7 @@ export interface ShardRuntimeOptions {
   readonly exit: (code: number) => void;
 }
 
-/** ShardServices plus what the coordinator contract does not have yet (see the report). */
-export interface ShardRuntimeServices extends ShardServices {
-  /** a hello or our own failover raised the current epoch: shared by every master, so global */
-  raiseCurrentEpoch(epoch: number): void;
-  /** a line for the main thread's log (workers never print) */
-  log(level: LineLevel, message: string): void;
-}
+export type ShardRuntimeServices = ShardServices;
 
 interface Hosted {
   readonly coordinator: MasterCoordinator;
@@ -85,6 +79,9 @@ export class ShardRuntime implements ShardApi {
   #flushRequested = false;
   #freshReplies = 0;
   #stalls: ShardStall[] = [];
+  #scripts: (readonly string[])[] = [];
+  #forgetSentinels: string[] = [];
+  #crash = false;
   /** in TILT: a batch must tell the main thread how fresh this shard's instances are */
   #tiltReportDue = false;
   #seq = 0;
@@ -131,6 +128,26 @@ export class ShardRuntime implements ShardApi {
         this.#soon(false);
       },
       log: (level, message) => this.log(level, message),
+      clientReconfig: (argv) => {
+        this.#scripts.push(argv);
+        this.#soon(true);
+      },
+      forgetSentinel: (runid, from) => {
+        for (const [name, h] of this.#hosted) {
+          if (name !== from) this.#guard(name, 'forgetSentinel', () => h.coordinator.forgetSentinel(runid));
+        }
+        this.#forgetSentinels.push(runid);
+        this.#soon(true);
+      },
+      crash: () => {
+        this.#crash = true;
+        this.flush();
+      },
+      shardMasters: () => [...this.#hosted.values()].map((h) => h.coordinator.master),
+      delegate: (master, effects) => {
+        const h = this.#hosted.get(master);
+        if (h) this.#guard(master, 'delegate', () => h.coordinator.apply(effects));
+      },
     };
     const beat = opts.heartbeatMs ?? 100;
     this.#heartbeat = setInterval(() => this.#beat(), beat);
@@ -229,6 +246,34 @@ export class ShardRuntime implements ShardApi {
     setImmediate(() => this.#opts.exit(code));
   }
 
+  isMasterDownByAddr(name: string, reqEpoch: number, runid: string): VoteAnswer | null {
+    const h = this.#hosted.get(name);
+    if (!h) return null;
+    const answer = h.coordinator.answerIsMasterDown(reqEpoch, runid);
+    // the vote travels with its snapshot, so the mirror holds it before the flush
+    this.#services.markDirty(name);
+    this.flush();
+    return answer;
+  }
+
+  hello(name: string, payload: string): void {
+    const h = this.#hosted.get(name);
+    if (h) this.#guard(name, 'hello', () => h.coordinator.publishedHello(payload));
+  }
+
+  failover(name: string): UserFailoverReply | null {
+    const h = this.#hosted.get(name);
+    if (!h) return null;
+    const reply = h.coordinator.userFailover();
+    this.#services.markDirty(name);
+    this.flush();
+    return reply;
+  }
+
+  forgetSentinel(runid: string): void {
+    for (const [name, h] of this.#hosted) this.#guard(name, 'forgetSentinel', () => h.coordinator.forgetSentinel(runid));
+  }
+
   // ------------------------------------------------------------------------- batching
 
   /** Sends everything pending now, as one batch (nothing when nothing is pending). */
@@ -237,8 +282,9 @@ export class ShardRuntime implements ShardApi {
     if (this.#timer) clearTimeout(this.#timer);
     this.#immediate = null;
     this.#timer = null;
-    const pending = this.#events.length + this.#logs.length + this.#dirty.size + this.#stalls.length + this.#freshReplies;
-    if (pending === 0 && !this.#flushRequested && !this.#tiltReportDue) return;
+    const pending = this.#events.length + this.#logs.length + this.#dirty.size + this.#stalls.length + this.#freshReplies +
+      this.#scripts.length + this.#forgetSentinels.length;
+    if (pending === 0 && !this.#flushRequested && !this.#tiltReportDue && !this.#crash) return;
     const snapshots: StampedSnapshot[] = [];
     for (const name of this.#dirty) {
       const h = this.#hosted.get(name);
@@ -256,7 +302,12 @@ export class ShardRuntime implements ShardApi {
       freshSince: this.#globals.tilt ? this.#freshSince() : null,
       stalls: this.#stalls,
       logs: this.#logs,
+      scripts: this.#scripts,
+      forgetSentinels: this.#forgetSentinels,
+      crash: this.#crash,
     };
+    this.#scripts = [];
+    this.#forgetSentinels = [];
     this.#events = [];
     this.#logs = [];
     this.#dirty = new Set();

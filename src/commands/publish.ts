@@ -17,10 +17,10 @@ export const publishCommand: ArgusCommandSpec = {
   summary: 'Delivers a hello message from a peer sentinel.',
   since: '2.0.0',
   complexity: 'O(1)',
-  run(_ctx, argv) {
+  run({ sentinel }, argv) {
     if (argv[1] !== HELLO_CHANNEL) return replyError.onlyHello();
-    // TODO(monitoring issue): hand argv[2] to sentinelProcessHelloMessage (monitoring.md §5)
-    // through the monitors once MonitorControl grows a hook for it; until then it is dropped.
+    // A peer's hello (sentinelProcessHelloMessage); consumed, never re-published to subscribers.
+    sentinel.monitors.hello(argv[2]!);
     return int(1);
   },
 };

@@ -3,6 +3,8 @@ import type { ServerOptions, LogLevel } from '../config/server-options.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SentinelState } from '../sentinel/state.js';
+import type { UserFailoverReply, VoteAnswer } from '../actors/coordinator.js';
+import type { ScriptJobView } from './sentinel/script-queue.js';
 
 /** What a command may know and change about the connection that sent it (owned by src/server). */
 export interface ClientSession {
@@ -93,6 +95,36 @@ export interface SentinelContext {
   shutdown(reason: string): void;
   /** `SENTINEL SIMULATE-FAILURE`, `RESET`, `MONITOR`, `REMOVE` also tell the monitors */
   readonly monitors: MonitorControl;
+  /** the script queue: PENDING-SCRIPTS and INFO read it, the failover calls clientReconfig */
+  readonly scripts: ScriptControl;
+}
+
+/** `leader` on the sentinel that ran the failover, `observer` on every other one. */
+export type ClientReconfigRole = 'leader' | 'observer';
+
+/** The notification and client-reconfig script queue (src/scripts/script-runner.ts). */
+export interface ScriptControl {
+  /** jobs in queue order, oldest first */
+  jobs(): readonly ScriptJobView[];
+  runningCount(): number;
+  /**
+   * sentinel.c sentinelCallClientReconfScript: when `master` has a client-reconfig-script,
+   * queue it with Sentinel's seven arguments `<master> <role> <state> <from-ip> <from-port>
+   * <to-ip> <to-port>` and return true; without a script, return false. `state` is always
+   * `start` in Redis 7 (scripts.md §1). Call it (a) as leader when the promoted replica reports
+   * role:master, with from = the old master address and to = the promoted replica's; (b) as
+   * observer when a hello switches the master address. Addresses are passed as the records
+   * hold them (hostnames with announce-hostnames). Never blocks: the script starts later.
+   */
+  clientReconfig(
+    master: string,
+    role: ClientReconfigRole,
+    state: string,
+    fromIp: string,
+    fromPort: number,
+    toIp: string,
+    toPort: number,
+  ): boolean;
 }
 
 /**
@@ -112,6 +144,15 @@ export interface MonitorControl {
    * between threads only on demand: SENTINEL INFO-CACHE).
    */
   infoCache(names: readonly string[]): Promise<unknown>;
+  /**
+   * SENTINEL IS-MASTER-DOWN-BY-ADDR for master `name` (already found by address): the owner of
+   * the master answers and may vote; null when it cannot be reached.
+   */
+  isMasterDownByAddr(name: string, reqEpoch: number, runid: string): Promise<VoteAnswer | null>;
+  /** SENTINEL FAILOVER for master `name`; null when its owner cannot be reached */
+  userFailover(name: string): Promise<UserFailoverReply | null>;
+  /** a hello received through the Sentinel PUBLISH command */
+  hello(payload: string): void;
 }
 
 export interface CommandContext {

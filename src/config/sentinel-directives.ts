@@ -14,6 +14,9 @@ import {
 import { atoi, strtoull } from './c-numbers.js';
 import { yesNo } from './values.js';
 import { ARGUS_PING_PERIOD_RANGE, argusPingPeriod } from '../sentinel/argus-options.js';
+import {
+  ALL_MASTERS, addGlobalWebhook, addMasterWebhook, WEBHOOK_URL_RULE, webhookUrl,
+} from '../webhooks/targets.js';
 
 /** sentinel.c loadSentinelConfigFromQueue applies the queued lines in three passes. */
 export type SentinelPass = 'pre-monitor' | 'monitor' | 'post-monitor';
@@ -285,6 +288,20 @@ export const ARGUS_SENTINEL_DIRECTIVES: readonly SentinelDirective[] = [
     m.argusPingPeriod = v;
     return null;
   }),
+  // `sentinel argus-webhook <master|*> <url>`, repeatable: POST every event to url (docs/scripts.md).
+  {
+    name: 'argus-webhook',
+    argc: [2],
+    apply(ctx, [name, text]) {
+      const m = name === ALL_MASTERS ? null : ctx.state.masters.get(name!);
+      if (m === undefined) return NO_SUCH_MASTER;
+      const url = webhookUrl(text!);
+      if (url === null) return WEBHOOK_URL_RULE;
+      if (m === null) addGlobalWebhook(ctx.state, url);
+      else addMasterWebhook(m, url);
+      return null;
+    },
+  },
 ];
 
 const BY_NAME = new Map<string, SentinelDirective>();

@@ -96,6 +96,8 @@ interface InfoFields {
 export interface ReplicaRecord extends InstanceBase, InfoFields {
   readonly kind: 'slave';
   masterLinkDownTime: number;
+  /** sentinel.c slave_reconf_sent_time: when our failover sent it SLAVEOF <promoted> (0 = never) */
+  slaveReconfSentTime: number;
   slaveMasterHost: string | null;
   slaveMasterPort: number;
   /** last change of the reported master_host/master_port, or of the role to slave (starts at creation) */
@@ -112,6 +114,18 @@ export interface SentinelRecord extends InstanceBase {
   /** the vote this peer reported to us */
   leader: string | null;
   leaderEpoch: number;
+  /**
+   * sentinel.c last_master_down_reply_time: the last well-formed IS-MASTER-DOWN-BY-ADDR reply
+   * (starts at creation, as in sentinel.c). Answers older than 5 × ask-period expire (odown.ts).
+   */
+  lastMasterDownReplyTime: number;
+  /**
+   * Argus: when the last IS-MASTER-DOWN-BY-ADDR was sent to this peer (0 = never). sentinel.c
+   * re-asks an unanswered peer on every 100 ms tick; Argus re-asks once per ask-period.
+   */
+  askSentTime: number;
+  /** Argus: the current epoch sent with the last IS-MASTER-DOWN-BY-ADDR to this peer (0 = none) */
+  askEpoch: number;
 }
 
 export interface RenamedCommand {
@@ -143,6 +157,15 @@ export interface MasterRecord extends InstanceBase, InfoFields {
   leaderEpoch: number;
   failoverState: FailoverState;
   failoverEpoch: number;
+  /** sentinel.c failover_state_change_time: when failoverState last changed (0 = never) */
+  failoverStateChangeTime: number;
+  /**
+   * sentinel.c failover_start_time: the last attempt's start plus a random 0–999 ms, or the time
+   * of a vote for another sentinel (plus the same); no new attempt before it + 2 × failover-timeout
+   */
+  failoverStartTime: number;
+  /** sentinel.c failover_delay_logged: the failoverStartTime the "Next failover delay" line was logged for */
+  failoverDelayLogged: number;
   renamedCommands: Map<string, RenamedCommand>;
   /** keyed by addrName */
   replicas: Map<string, ReplicaRecord>;
@@ -195,6 +218,9 @@ export function newMasterRecord(
     leaderEpoch: 0,
     failoverState: 'none',
     failoverEpoch: 0,
+    failoverStateChangeTime: 0,
+    failoverStartTime: 0,
+    failoverDelayLogged: 0,
     renamedCommands: new Map(),
     replicas: new Map(),
     sentinels: new Map(),
@@ -223,6 +249,7 @@ export function newReplicaRecord(name: string, addr: Addr, master: MasterRecord,
     monitoredFailoverState: 'not-supported',
     monitoredFailoverChangeTime: 0,
     masterLinkDownTime: 0,
+    slaveReconfSentTime: 0,
     slaveMasterHost: null,
     slaveMasterPort: 0,
     slaveConfChangeTime: now,
@@ -249,5 +276,8 @@ export function newSentinelRecord(runid: string, addr: Addr, master: MasterRecor
     lastHelloTime: now,
     leader: null,
     leaderEpoch: 0,
+    lastMasterDownReplyTime: now,
+    askSentTime: 0,
+    askEpoch: 0,
   };
 }

@@ -3,6 +3,7 @@ import { addrEqualsHostname, announceHost } from './addr-match.js';
 import { instanceEvent, type Effect } from './effects.js';
 import { parseInfo, type ParsedInfo } from './info-parse.js';
 import { newReplicaRecord, SRI, type InstanceRecord, type MasterRecord, type ReplicaRecord } from './instance.js';
+import { promotionConfirmed } from './promotion.js';
 import type { RuleContext } from './rule-context.js';
 
 /**
@@ -90,8 +91,10 @@ function storeReplicaFields(ri: ReplicaRecord, p: ParsedInfo, now: number): void
  *
  * Parsing half (also in TILT): cache the text, run id (+reboot, master_reboot), replica
  * discovery from a master's INFO (+slave), the replica's replication fields, V9 failover state,
- * info-refresh, role change (+role-change / -role-change). Acting half (not in TILT): a replica
- * reporting master is converted back (+convert-to-slave), a replica following the wrong master
+ * info-refresh, role change (+role-change / -role-change). Acting half (not in TILT): our
+ * promoted replica reporting master confirms the promotion (promotion.ts: +promoted-slave,
+ * +failover-state-reconf-slaves), another replica reporting master is converted back
+ * (+convert-to-slave), a replica following the wrong master
  * or stuck in a V9 FAILOVER is fixed (+fix-slave-config), and the INFO-driven steps of a
  * replica reconfiguration (+slave-reconf-inprog, +slave-reconf-done).
  *
@@ -153,7 +156,8 @@ export function refreshInstanceInfo(
   if (role === 'master') {
     const promoting = master.flags & SRI.FAILOVER_IN_PROGRESS && master.failoverState === 'wait_promotion';
     if (ri.flags & SRI.PROMOTED && promoting) {
-      // Promotion confirmed (failover.md §5.4): belongs to the failover state machine (issue 5).
+      // Promotion confirmed (failover.md §5.4): the failover moves on to reconf_slaves.
+      out.push(...promotionConfirmed(master, ri, ctx));
       return out;
     }
     // A replica turned master on its own: force our view after a quiet period, so that a newer

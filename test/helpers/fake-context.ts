@@ -1,5 +1,6 @@
 import { ServerOptions, type LogLevel } from '../../src/config/server-options.js';
 import { dispatch } from '../../src/commands/dispatch.js';
+import type { UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
 import type {
   ClientRegistry,
   ClientSession,
@@ -8,8 +9,10 @@ import type {
   MonitorControl,
   ProcessInfo,
   PubSubHub,
+  ScriptControl,
   SentinelContext,
 } from '../../src/commands/types.js';
+import type { ScriptJobView } from '../../src/commands/sentinel/script-queue.js';
 import { EventBus } from '../../src/events/bus.js';
 import type { SentinelEvent } from '../../src/events/event.js';
 import type { Reply } from '../../src/resp/reply.js';
@@ -155,11 +158,42 @@ export class FakeMonitors implements MonitorControl {
   async infoCache(names: readonly string[]): Promise<void> {
     this.calls.push(`infoCache:${names.join(',')}`);
   }
+  /** what isMasterDownByAddr answers (null = owner unreachable) */
+  vote: VoteAnswer | null = { down: 0, leader: '*', leaderEpoch: 0, currentEpoch: 0, mustFlush: false };
+  async isMasterDownByAddr(name: string, reqEpoch: number, runid: string): Promise<VoteAnswer | null> {
+    this.calls.push(`isMasterDownByAddr:${name}:${reqEpoch}:${runid}`);
+    return this.vote;
+  }
+  /** what userFailover answers */
+  failoverReply: UserFailoverReply | null = 'OK';
+  async userFailover(name: string): Promise<UserFailoverReply | null> {
+    this.calls.push(`userFailover:${name}`);
+    return this.failoverReply;
+  }
+  hello(payload: string): void {
+    this.calls.push(`hello:${payload}`);
+  }
   masterAuthChanged(name: string): void {
     this.calls.push(`masterAuthChanged:${name}`);
   }
   peerAuthChanged(): void {
     this.calls.push('peerAuthChanged');
+  }
+}
+
+/** A script queue whose jobs a test sets; records clientReconfig calls as their argv. */
+export class FakeScripts implements ScriptControl {
+  list: ScriptJobView[] = [];
+  readonly reconfigs: string[][] = [];
+  jobs(): readonly ScriptJobView[] {
+    return this.list;
+  }
+  runningCount(): number {
+    return this.list.filter((j) => j.running).length;
+  }
+  clientReconfig(master: string, role: string, state: string, fromIp: string, fromPort: number, toIp: string, toPort: number): boolean {
+    this.reconfigs.push([master, role, state, fromIp, String(fromPort), toIp, String(toPort)]);
+    return true;
   }
 }
 
@@ -172,6 +206,7 @@ export interface Harness {
   readonly clock: FakeClock;
   readonly clients: FakeClients;
   readonly monitors: FakeMonitors;
+  readonly scripts: FakeScripts;
   readonly pubsub: FakePubSub;
   readonly process: ProcessInfo;
   /** every event published, in order */
@@ -201,6 +236,7 @@ export function harness(): Harness {
   const events = new EventBus(clock);
   const clients = new FakeClients();
   const monitors = new FakeMonitors();
+  const scripts = new FakeScripts();
   const pubsub = new FakePubSub();
   const recorded: SentinelEvent[] = [];
   events.subscribe((e) => recorded.push(e));
@@ -228,6 +264,7 @@ export function harness(): Harness {
     clock,
     clients,
     monitors,
+    scripts,
     pubsub,
     process: processInfo,
     events: recorded,
@@ -257,6 +294,7 @@ export function harness(): Harness {
     pubsub,
     clients,
     monitors,
+    scripts,
     async saveConfig() {
       await Promise.resolve();
       h.saves++;

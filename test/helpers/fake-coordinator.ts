@@ -49,6 +49,20 @@ class FakeCoordinator implements MasterCoordinator {
     });
   }
 
+  answerIsMasterDown(reqEpoch: number, runid: string) {
+    return { down: 0 as const, leader: '*', leaderEpoch: 0, currentEpoch: reqEpoch, mustFlush: runid !== '*' };
+  }
+
+  publishedHello(): void {}
+
+  userFailover() {
+    return 'NOGOODSLAVE' as const;
+  }
+
+  forgetSentinel(): void {}
+
+  apply(): void {}
+
   start(): void {
     const m = this.master;
     const now = this.#services.clock.monotonic();

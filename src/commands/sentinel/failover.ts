@@ -1,8 +1,7 @@
-import { ok } from '../../resp/reply.js';
-import { SRI } from '../../sentinel/instance.js';
+import { err, ok } from '../../resp/reply.js';
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec } from '../spec.js';
-import { selectSlave, startUserFailover, supportsCoordinatedFailover } from './failover-hook.js';
+import { supportsCoordinatedFailover } from './failover-hook.js';
 
 /**
  * SENTINEL FAILOVER <name> [COORDINATED]: checks in sentinel.c's order (Valkey 9 adds the option
@@ -16,18 +15,25 @@ export const failoverSubcommand: ArgusCommandSpec = {
   summary: 'Fails a master over to its best replica without asking the other sentinels.',
   since: '2.8.4',
   complexity: 'O(1)',
-  run({ sentinel }, argv) {
+  async run({ sentinel }, argv) {
     if (argv.length > 4) return replyError.wrongArity('sentinel|failover');
     const master = sentinel.state.masters.get(argv[2]!);
     if (master === undefined) return replyError.noSuchMaster();
     if (argv.length === 4) {
       if (argv[3]!.toLowerCase() !== 'coordinated') return replyError.unknownFailoverOption();
       if (!supportsCoordinatedFailover(master)) return replyError.noGoodPrimary();
+      // Valkey 9's coordinated (FAILOVER-command) switchover is not built yet: say so rather
+      // than quietly run a plain forced failover, which can lose writes.
+      return err('ERR COORDINATED failover is not supported yet by Argus; use SENTINEL FAILOVER <name>');
     }
-    if (master.flags & SRI.FAILOVER_IN_PROGRESS) return replyError.failoverInProgress();
-    if (selectSlave(sentinel, master, sentinel.clock.monotonic()) === null) return replyError.noGoodSlave();
-    sentinel.log('notice', `Executing user requested FAILOVER of '${master.name}'`);
-    startUserFailover(sentinel, master);
-    return ok;
+    // The master's coordinator checks (INPROG, NOGOODSLAVE) and starts the forced failover.
+    switch (await sentinel.monitors.userFailover(master.name)) {
+      case 'OK':
+        return ok;
+      case 'INPROG':
+        return replyError.failoverInProgress();
+      default:
+        return replyError.noGoodSlave();
+    }
   },
 };

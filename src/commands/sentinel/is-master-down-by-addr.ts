@@ -1,41 +1,31 @@
-import { arrayOf, bulk, int } from '../../resp/reply.js';
-import { isIpLiteral, sameAddr } from '../../sentinel/address.js';
-import { SRI, type MasterRecord } from '../../sentinel/instance.js';
-import type { SentinelState } from '../../sentinel/state.js';
+import { arrayOf, bulk, int, type Reply } from '../../resp/reply.js';
+import { findMasterByAddr } from '../../sentinel/vote.js';
 import { parseInteger } from '../parse-int.js';
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec, type CommandRun } from '../spec.js';
-import { voteLeader } from './vote-leader.js';
 
-/**
- * getSentinelRedisInstanceByAddrAndRunID over the masters: the address must be one Redis could
- * build (port in range; an IP literal unless resolve-hostnames is on), then it is compared by IP,
- * or by hostname ignoring case. The master is found by address, never by name.
- */
-function masterByAddr(state: SentinelState, host: string, port: number): MasterRecord | null {
-  if (port < 0 || port > 65535) return null;
-  if (!state.resolveHostnames && !isIpLiteral(host)) return null;
-  for (const m of state.masters.values()) if (sameAddr(m.addr, { host, port })) return m;
-  return null;
-}
+const answer = (down: number, leader: string, epoch: number): Reply => arrayOf(int(down), bulk(leader), int(epoch));
 
 /**
  * The peer protocol (sentinel.c, SENTINEL IS-MASTER-DOWN-BY-ADDR): always a 3-element reply,
- * `[down, leader-or-*, leader-epoch]`. Down needs a matching master in SDOWN outside TILT; a run id
- * other than `*` asks for a vote, which is processed even in TILT and whether or not we see the
- * master down.
+ * `[down, leader-or-*, leader-epoch]`. The master is found by address, never by name; its
+ * coordinator answers (down = SDOWN there outside TILT) and processes a vote request (a run id
+ * other than `*`), even in TILT. A vote is on disk before the reply leaves: a sentinel that
+ * restarts must never vote twice in one epoch.
  */
-const run: CommandRun = ({ sentinel }, argv) => {
+const run: CommandRun = async ({ sentinel }, argv) => {
   const port = parseInteger(argv[3]!);
   if (port === null) return replyError.notInteger();
   const reqEpoch = parseInteger(argv[4]!);
   if (reqEpoch === null) return replyError.notInteger();
   const { state } = sentinel;
-  const master = masterByAddr(state, argv[2]!, port);
-  const down = !state.tilt && master !== null && (master.flags & SRI.S_DOWN) !== 0;
-  const runid = argv[5]!;
-  const vote = master !== null && runid !== '*' ? voteLeader(sentinel, master, reqEpoch, runid) : null;
-  return arrayOf(int(down ? 1 : 0), bulk(vote?.leader ?? '*'), int(vote?.leaderEpoch ?? 0));
+  const master = findMasterByAddr(state.masters.values(), argv[2]!, port, state);
+  if (master === null) return answer(0, '*', 0);
+  const vote = await sentinel.monitors.isMasterDownByAddr(master.name, reqEpoch, argv[5]!);
+  // Its owner unreachable (a shard restarting): say what the mirror knows, grant nothing.
+  if (vote === null) return answer(0, '*', 0);
+  if (vote.mustFlush) await sentinel.saveConfig().catch(() => {});
+  return answer(vote.down, vote.leader, vote.leaderEpoch);
 };
 
 const base = { ...SENTINEL_ADMIN, arity: 6, complexity: 'O(1)', run };

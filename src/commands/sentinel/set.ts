@@ -8,6 +8,7 @@ import type { SentinelContext } from '../types.js';
 import { rejectControlChars } from './control-chars.js';
 import { saveAndReply } from './save.js';
 import { scriptAccess } from './script-access.js';
+import { addMasterWebhook, clearMasterWebhooks, redactUrl, webhookUrl } from '../../webhooks/targets.js';
 
 /** One validated option/value pair, ready to apply. */
 interface Change {
@@ -80,6 +81,16 @@ function parsePair(ctx: SentinelContext, master: MasterRecord, argv: readonly st
     case 'client-reconfig-script': {
       const set = (p: string | null) => (master.clientReconfigScript = p);
       return withNext(scriptOption(ctx, option, value, replyError.reconfigScriptNotExecutable, set), 2);
+    }
+    case 'argus-webhook': {
+      // Argus-only: adds a webhook ("" removes them all). A webhook sends events out of the
+      // host as a script does, so deny-scripts-reconfig guards it too. The event shows the
+      // origin only: a hook's path is often its secret.
+      if (ctx.state.denyScriptsReconfig) return replyError.scriptsReconfigDenied();
+      if (value === '') return { change: { apply: () => clearMasterWebhooks(master), event: `${option} ` }, next: j + 2 };
+      const url = webhookUrl(value);
+      if (url === null) return replyError.setBadValue(value, option);
+      return { change: { apply: () => addMasterWebhook(master, url), event: `${option} ${redactUrl(url)}` }, next: j + 2 };
     }
     case 'auth-pass': {
       // the password never appears in events, logs or notification-script arguments

@@ -21,6 +21,7 @@ const globals = (over: Partial<ShardGlobals> = {}): ShardGlobals => ({
   requirepass: null,
   timings: defaultTimings(),
   tilt: false,
+  simFailureFlags: 0,
   ...over,
 });
 
@@ -41,6 +42,17 @@ class Recorder implements MasterCoordinator {
   dropDataLinks(): void { this.calls.push('drop-data'); }
   dropPeerLinks(): void { this.calls.push('drop-peers'); }
   tiltChanged(tilt: boolean): void { this.calls.push(`tilt ${tilt}`); }
+  answerIsMasterDown(reqEpoch: number, runid: string) {
+    this.calls.push(`vote ${reqEpoch} ${runid}`);
+    return { down: 0 as const, leader: runid, leaderEpoch: reqEpoch, currentEpoch: reqEpoch, mustFlush: true };
+  }
+  publishedHello(payload: string): void { this.calls.push(`hello ${payload}`); }
+  userFailover() {
+    this.calls.push('failover');
+    return 'OK' as const;
+  }
+  forgetSentinel(runid: string): void { this.calls.push(`forget ${runid}`); }
+  apply(effects: readonly unknown[]): void { this.calls.push(`apply ${effects.length}`); }
 }
 
 function setup(g: ShardGlobals = globals(), heartbeatMs = 100) {

@@ -161,6 +161,8 @@ const EXACT: [string[], 2 | 3, string][] = [
 test('wire: replies byte-identical to redis-sentinel 7.0.15', async (t) => {
   for (const [argv, proto, bytes] of EXACT) {
     const { h } = withMaster();
+    // the captured mymaster had no replica: its owner answers SENTINEL FAILOVER with NOGOODSLAVE
+    h.monitors.failoverReply = 'NOGOODSLAVE';
     h.client.resp = proto;
     t.is(wire(await h.run(...argv), proto), bytes, `${argv.join(' ')} (RESP${proto})`);
   }
@@ -202,10 +204,12 @@ test('wire: SENTINEL MASTER of a master in SDOWN as redis-sentinel 7.0.15 sends 
   );
 });
 
-test('wire: IS-MASTER-DOWN-BY-ADDR of a master in SDOWN', async (t) => {
-  const { h, master } = withMaster();
-  master.flags |= SRI.S_DOWN;
+test('wire: IS-MASTER-DOWN-BY-ADDR of a master in SDOWN as redis-sentinel 7.0.15 sends it', async (t) => {
+  const { h } = withMaster();
+  // the owner answers as the captured sentinel did: SDOWN there, no vote asked ("*"), none reported
+  h.monitors.vote = { down: 1, leader: '*', leaderEpoch: 0, currentEpoch: 0, mustFlush: false };
   t.is(wire(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '0', '*')), '*3\r\n:1\r\n$1\r\n*\r\n:0\r\n');
+  t.deepEqual(h.monitors.calls, ['isMasterDownByAddr:mymaster:0:*']);
 });
 
 test('wire: INFO sentinel as 7.0.15 sends it, plus the sentinel_total_tilt line of Valkey 9', async (t) => {

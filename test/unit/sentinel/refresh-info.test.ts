@@ -247,13 +247,18 @@ test('refresh-info: a promoted replica is not converted', (t) => {
   t.deepEqual(refreshInstanceInfo(r, m, info('role:master'), ctxAt(T0 + 9000)), []);
 });
 
-test('refresh-info: the promoted replica reporting master during wait_promotion is left to the failover', (t) => {
+test('refresh-info: the promoted replica reporting master during wait_promotion confirms the promotion, no conversion', (t) => {
   const m = saneMaster(T0 + 9000);
   const r = rogueReplica(m);
   r.flags |= SRI.PROMOTED;
   m.flags |= SRI.FAILOVER_IN_PROGRESS;
   m.failoverState = 'wait_promotion';
-  t.deepEqual(refreshInstanceInfo(r, m, info('role:master'), ctxAt(T0 + 9000)), []);
+  m.failoverEpoch = 3;
+  const out = refreshInstanceInfo(r, m, info('role:master'), ctxAt(T0 + 9000));
+  t.false(kinds(out).includes('send-slaveof'));
+  t.deepEqual(eventLines(out), [`+promoted-slave ${R6380}`, `+failover-state-reconf-slaves master ${M}`]);
+  t.is(m.failoverState as string, 'reconf_slaves');
+  t.is(m.configEpoch, 3);
 });
 
 test('refresh-info: the conversion targets the hostname with announce-hostnames', (t) => {

@@ -1,4 +1,5 @@
 import test from 'ava';
+import type { VoteAnswer } from '../../../../src/actors/coordinator.js';
 import { pendingScriptsReply } from '../../../../src/commands/sentinel/pending-scripts.js';
 import { array, arrayOf, bulk, bulkMap, err, int, map, nullBulk, ok, simple } from '../../../../src/resp/reply.js';
 import { SRI } from '../../../../src/sentinel/instance.js';
@@ -54,40 +55,68 @@ test('sentinel reset: glob over names, case-sensitive; clears learned state and 
   t.deepEqual(one(await h.run('sentinel', 'reset', '*')), int(2));
 });
 
-test('sentinel failover: no such master, then INPROG, then NOGOODSLAVE while no replica is reachable', async (t) => {
-  const { h, master } = setup();
-  t.deepEqual(one(await h.run('sentinel', 'failover', 'nope')), err('ERR No such master with that name'));
-  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
-  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster')), err('NOGOODSLAVE No suitable replica to promote'));
-  master.flags |= SRI.FAILOVER_IN_PROGRESS;
-  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster')), err('INPROG Failover already in progress'));
-  t.is(h.state.currentEpoch, 0);
+test('sentinel failover: replies no such master without asking any owner when the name is unknown', async (t) => {
+  const { h } = setup();
+  const noSuch = err('ERR No such master with that name');
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'nope')), noSuch);
+  // names are case-sensitive, and the name is checked before the option
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'MYMASTER')), noSuch);
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'nope', 'sideways')), noSuch);
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'nope', 'coordinated')), noSuch);
+  t.deepEqual(h.monitors.calls, []);
 });
 
-test('sentinel failover: COORDINATED is parsed as Valkey 9 does, before the INPROG check', async (t) => {
+test("sentinel failover: asks the master's owner and replies +OK when it starts the failover", async (t) => {
   const { h, master } = setup();
-  master.flags |= SRI.FAILOVER_IN_PROGRESS;
+  createMaster(h.state, 'other', '10.0.0.1', 6379, 1, h.clock.monotonic());
+  h.monitors.failoverReply = 'OK';
+  t.deepEqual(one(await h.run('sentinel', 'FAILOVER', 'mymaster')), ok);
+  t.deepEqual(h.monitors.calls, ['userFailover:mymaster']);
+  // the owner runs the failover: the main thread's mirror, events and config are left alone
+  t.is(h.state.currentEpoch, 0);
+  t.is(master.flags, SRI.MASTER);
+  t.deepEqual(h.events, []);
+  t.is(h.saves, 0);
+});
+
+test("sentinel failover: maps the owner's INPROG and NOGOODSLAVE to their errors, and an unreachable owner to NOGOODSLAVE", async (t) => {
+  const cases = [
+    ['INPROG', err('INPROG Failover already in progress')],
+    ['NOGOODSLAVE', err('NOGOODSLAVE No suitable replica to promote')],
+    [null, err('NOGOODSLAVE No suitable replica to promote')],
+  ] as const;
+  for (const [answer, reply] of cases) {
+    const { h } = setup();
+    h.monitors.failoverReply = answer;
+    t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster')), reply, `owner answers ${answer}`);
+    t.deepEqual(h.monitors.calls, ['userFailover:mymaster'], `owner answers ${answer}`);
+  }
+});
+
+test('sentinel failover: COORDINATED is parsed as Valkey 9 does, before the owner is asked', async (t) => {
+  const { h } = setup();
+  // an INPROG from the owner would show if it were asked before the option is checked
+  h.monitors.failoverReply = 'INPROG';
   t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'sideways')), err('ERR Unknown failover option specified'));
   t.deepEqual(
     one(await h.run('sentinel', 'failover', 'mymaster', 'Coordinated')),
     err('NOGOODPRIMARY Primary does not support FAILOVER command'),
   );
+  t.deepEqual(h.monitors.calls, []);
 });
 
-test('sentinel failover: with a healthy replica it starts a forced failover in a new epoch', async (t) => {
-  const { h, master } = setup();
-  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
-  const r = master.replicas.get('127.0.0.1:16380')!;
-  r.link.disconnected = false;
-  r.infoRefresh = h.clock.monotonic();
-  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster')), ok);
-  t.is(h.state.currentEpoch, 1);
-  t.is(master.failoverEpoch, 1);
-  t.is(master.failoverState, 'wait_start');
-  t.truthy(master.flags & SRI.FAILOVER_IN_PROGRESS);
-  t.truthy(master.flags & SRI.FORCE_FAILOVER);
-  t.deepEqual(h.logs, [['notice', "Executing user requested FAILOVER of 'mymaster'"]]);
-  t.deepEqual(h.events.map((e) => `${e.type} ${e.text}`), ['+new-epoch 1', '+try-failover master mymaster 127.0.0.1 16379']);
+test('sentinel failover: COORDINATED replies not supported yet, without a failover, when the master has the FAILOVER command', async (t) => {
+  const notYet = err('ERR COORDINATED failover is not supported yet by Argus; use SENTINEL FAILOVER <name>');
+  for (const state of ['no-failover', 'failover'] as const) {
+    const { h, master } = setup();
+    master.monitoredFailoverState = state;
+    h.monitors.failoverReply = 'OK';
+    t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'COORDINATED')), notYet, state);
+    // an unknown option is still refused first
+    t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'sideways')), err('ERR Unknown failover option specified'), state);
+    t.deepEqual(h.monitors.calls, [], state);
+    t.is(h.state.currentEpoch, 0, state);
+  }
 });
 
 test('sentinel ckquorum: OK as a status line when quorum and majority are reachable', async (t) => {
@@ -124,46 +153,115 @@ test('sentinel ckquorum: NOQUORUM names the quorum, the majority, or both', asyn
   t.deepEqual(one(await h.run('sentinel', 'ckquorum', 'nope')), err('ERR No such master with that name'));
 });
 
-test('sentinel is-master-down-by-addr: unknown address and "*" give the empty answer', async (t) => {
+/** A vote answer from the master's owner, the empty one unless overridden. */
+const vote = (over: Partial<VoteAnswer> = {}): VoteAnswer => ({ down: 0, leader: '*', leaderEpoch: 0, currentEpoch: 0, mustFlush: false, ...over });
+const EMPTY = arrayOf(int(0), bulk('*'), int(0));
+
+test('sentinel is-master-down-by-addr: replies the empty answer without asking any owner when no master has the address', async (t) => {
   const { h } = setup();
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '1.1.1.1', '16379', '0', '*')), arrayOf(int(0), bulk('*'), int(0)));
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '0', '*')), arrayOf(int(0), bulk('*'), int(0)));
+  h.state.resolveHostnames = true;
+  createMaster(h.state, 'host', 'redis.local', 7001, 1, h.clock.monotonic());
+  h.state.resolveHostnames = false;
+  // what the owner would answer if it were asked
+  h.monitors.vote = vote({ down: 1, leader: peer(7), leaderEpoch: 5 });
+  const misses: [string, string][] = [
+    ['1.1.1.1', '16379'], // unknown IP
+    ['127.0.0.1', '16380'], // right IP, wrong port
+    ['mymaster', '16379'], // a name is not an address
+    ['127.0.0.1', '81915'], // 16379 + 65536: out of range, not wrapped
+    ['127.0.0.1', '-1'],
+    ['redis.local', '7001'], // a hostname needs resolve-hostnames
+  ];
+  for (const [host, port] of misses) {
+    t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', host, port, '0', peer(8))), EMPTY, `${host} ${port}`);
+  }
+  t.deepEqual(h.monitors.calls, []);
 });
 
-test('sentinel is-master-down-by-addr: down only when SDOWN here and not in TILT', async (t) => {
-  const { h, master } = setup();
-  master.flags |= SRI.S_DOWN;
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '0', '*')), arrayOf(int(1), bulk('*'), int(0)));
-  t.deepEqual(one(await h.run('sentinel', 'is-primary-down-by-addr', '127.0.0.1', '16379', '0', '*')), arrayOf(int(1), bulk('*'), int(0)));
-  h.state.tilt = true;
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '0', '*')), arrayOf(int(0), bulk('*'), int(0)));
-});
-
-test('sentinel is-master-down-by-addr: a run id asks for a vote and the reply carries the vote held', async (t) => {
-  const { h, master } = setup();
-  master.leader = peer(7);
-  master.leaderEpoch = 5;
-  t.deepEqual(
-    one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '5', peer(8))),
-    arrayOf(int(0), bulk(peer(7)), int(5)),
-  );
-  // no vote is reported to a "*" request, even when one is held
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '5', '*')), arrayOf(int(0), bulk('*'), int(0)));
-});
-
-test('sentinel is-master-down-by-addr: port and epoch must be integers; a hostname needs resolve-hostnames', async (t) => {
+test('sentinel is-master-down-by-addr: finds the master by address and passes the request epoch and run id as sent', async (t) => {
   const { h } = setup();
-  const notInt = err('ERR value is not an integer or out of range');
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', 'x', '0', '*')), notInt);
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', 'y', '*')), notInt);
-  createMaster(h.state, 'named', '127.0.0.1', 7000, 1, h.clock.monotonic());
-  h.state.masters.get('named')!.flags |= SRI.S_DOWN;
+  createMaster(h.state, 'seven', '127.0.0.1', 7000, 1, h.clock.monotonic());
+  createMaster(h.state, 'six', '::1', 7000, 1, h.clock.monotonic());
   h.state.resolveHostnames = true;
   createMaster(h.state, 'host', 'Redis.Local', 7001, 1, h.clock.monotonic());
-  h.state.masters.get('host')!.flags |= SRI.S_DOWN;
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', 'redis.local', '7001', '0', '*')), arrayOf(int(1), bulk('*'), int(0)));
-  h.state.resolveHostnames = false;
-  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', 'redis.local', '7001', '0', '*')), arrayOf(int(0), bulk('*'), int(0)));
+  await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '7000', '5', peer(8));
+  await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '0', '*');
+  // IPv6 compared in canonical form
+  await h.run('sentinel', 'is-master-down-by-addr', '0:0:0:0:0:0:0:1', '7000', '12', 'ABCDEF');
+  // a hostname, with resolve-hostnames, compared ignoring case
+  await h.run('sentinel', 'is-master-down-by-addr', 'redis.local', '7001', '-1', peer(9));
+  t.deepEqual(h.monitors.calls, [
+    `isMasterDownByAddr:seven:5:${peer(8)}`,
+    'isMasterDownByAddr:mymaster:0:*',
+    'isMasterDownByAddr:six:12:ABCDEF',
+    `isMasterDownByAddr:host:-1:${peer(9)}`,
+  ]);
+});
+
+test("sentinel is-master-down-by-addr: replies the owner's down flag, vote and vote epoch, under both spellings", async (t) => {
+  const { h } = setup();
+  // the current epoch is not part of the reply: only the epoch of the vote held
+  h.monitors.vote = vote({ down: 1, leader: peer(7), leaderEpoch: 5, currentEpoch: 9 });
+  const expected = arrayOf(int(1), bulk(peer(7)), int(5));
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '5', peer(8))), expected);
+  t.deepEqual(one(await h.run('sentinel', 'is-primary-down-by-addr', '127.0.0.1', '16379', '5', peer(8))), expected);
+  h.monitors.vote = vote({ down: 0, leader: peer(3), leaderEpoch: 2, currentEpoch: 2 });
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '2', peer(3))), arrayOf(int(0), bulk(peer(3)), int(2)));
+  t.is(h.monitors.calls.length, 3);
+  t.is(h.saves, 0);
+});
+
+test("sentinel is-master-down-by-addr: replies the empty answer when the master's owner is unreachable", async (t) => {
+  const { h } = setup();
+  h.monitors.vote = null;
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '3', peer(8))), EMPTY);
+  t.deepEqual(h.monitors.calls, [`isMasterDownByAddr:mymaster:3:${peer(8)}`]);
+  t.is(h.saves, 0);
+});
+
+test('sentinel is-master-down-by-addr: the reply waits for the config save when the owner says the vote must be flushed', async (t) => {
+  const { h } = setup();
+  h.monitors.vote = vote({ leader: peer(8), leaderEpoch: 6, currentEpoch: 6, mustFlush: true });
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const saveConfig = h.sentinel.saveConfig.bind(h.sentinel);
+  (h.sentinel as { saveConfig: () => Promise<void> }).saveConfig = async () => {
+    await gate;
+    await saveConfig();
+  };
+  let replied = false;
+  const pending = h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '6', peer(8)).then((r) => {
+    replied = true;
+    return r;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  t.false(replied, 'no reply while the save is pending');
+  t.is(h.saves, 0);
+  release();
+  t.deepEqual(one(await pending), arrayOf(int(0), bulk(peer(8)), int(6)));
+  t.is(h.saves, 1);
+});
+
+test('sentinel is-master-down-by-addr: still replies the vote when the flush fails', async (t) => {
+  const { h } = setup();
+  h.monitors.vote = vote({ down: 1, leader: peer(8), leaderEpoch: 6, currentEpoch: 6, mustFlush: true });
+  h.failSaves = true;
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', '6', peer(8))), arrayOf(int(1), bulk(peer(8)), int(6)));
+  t.is(h.saves, 1);
+});
+
+test('sentinel is-master-down-by-addr: port and epoch must be integers as Redis parses them, before any lookup', async (t) => {
+  const { h } = setup();
+  const notInt = err('ERR value is not an integer or out of range');
+  for (const bad of ['x', '+16379', '016379', ' 16379', '16379.0', '']) {
+    t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', bad, '0', '*')), notInt, `port ${JSON.stringify(bad)}`);
+  }
+  for (const bad of ['y', '+1', '01', '1.5', '99999999999999999999']) {
+    t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '127.0.0.1', '16379', bad, '*')), notInt, `epoch ${JSON.stringify(bad)}`);
+  }
+  // an unknown address does not hide a bad epoch
+  t.deepEqual(one(await h.run('sentinel', 'is-master-down-by-addr', '1.1.1.1', '1', 'y', '*')), notInt);
+  t.deepEqual(h.monitors.calls, []);
 });
 
 test('sentinel info-cache: named masters once, unknown skipped, replica age quirk kept', async (t) => {

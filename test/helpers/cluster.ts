@@ -1,0 +1,113 @@
+import { EventRecorder } from './events.js';
+import { startRedisServer, startSentinel, type Proc, type SentinelProc } from './processes.js';
+import { fields, RawClient } from './raw-client.js';
+import { waitFor } from './wait-for.js';
+
+export interface SentinelNode {
+  readonly impl: 'argus' | 'redis';
+  readonly proc: SentinelProc;
+  readonly client: RawClient;
+  readonly events: EventRecorder;
+}
+
+export interface Cluster {
+  master: Proc;
+  readonly replicas: Proc[];
+  readonly sentinels: SentinelNode[];
+  readonly name: string;
+  /** every sentinel's current answer to GET-MASTER-ADDR-BY-NAME, as `ip:port` */
+  addrs(): Promise<string[]>;
+  /** resolves once every sentinel knows every other one and every replica */
+  settled(timeout?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A data group (one master, `replicas` replicas) watched by a mix of Argus and redis-sentinel
+ * processes with short timings, for failover tests.
+ */
+export async function startCluster({
+  argus = 3,
+  redis = 0,
+  replicas = 2,
+  name = 'mymaster',
+  quorum = 2,
+  downAfter = 1_000,
+  failoverTimeout = 10_000,
+  extra = '',
+}: {
+  argus?: number;
+  redis?: number;
+  replicas?: number;
+  name?: string;
+  quorum?: number;
+  downAfter?: number;
+  failoverTimeout?: number;
+  extra?: string;
+} = {}): Promise<Cluster> {
+  const master = await startRedisServer();
+  const reps = await Promise.all(
+    Array.from({ length: replicas }, () => startRedisServer(['--replicaof', '127.0.0.1', String(master.port)])),
+  );
+  const config =
+    `sentinel monitor ${name} 127.0.0.1 ${master.port} ${quorum}\n` +
+    `sentinel down-after-milliseconds ${name} ${downAfter}\n` +
+    `sentinel failover-timeout ${name} ${failoverTimeout}\n` +
+    extra;
+  const impls: ('argus' | 'redis')[] = [...Array(argus).fill('argus'), ...Array(redis).fill('redis')];
+  const sentinels: SentinelNode[] = await Promise.all(
+    impls.map(async (impl) => {
+      const proc = await startSentinel(config, { impl });
+      const [client, events] = await Promise.all([RawClient.open(proc.port), EventRecorder.open(proc.port)]);
+      return { impl, proc, client, events };
+    }),
+  );
+  const cluster: Cluster = {
+    master,
+    replicas: reps,
+    sentinels,
+    name,
+    async addrs() {
+      return Promise.all(
+        sentinels.map(async (s) => {
+          const v = (await s.client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)).value as string[] | null;
+          return v ? `${v[0]}:${v[1]}` : 'null';
+        }),
+      );
+    },
+    async settled(timeout = 20_000) {
+      await waitFor(
+        async () => {
+          for (const s of sentinels) {
+            const m = fields((await s.client.call('SENTINEL', 'MASTER', name)).value);
+            if (m['num-other-sentinels'] !== String(sentinels.length - 1) || m['num-slaves'] !== String(replicas)) return false;
+          }
+          return true;
+        },
+        { timeout, what: 'every sentinel knows its peers and the replicas' },
+      );
+    },
+    async stop() {
+      for (const s of sentinels) {
+        s.events.close();
+        s.client.close();
+      }
+      await Promise.all(sentinels.map((s) => s.proc.cleanup()));
+      await Promise.all([cluster.master, ...reps].map((p) => {
+        p.child.kill('SIGCONT');
+        return p.stop();
+      }));
+    },
+  };
+  return cluster;
+}
+
+/** The replication role a redis-server reports (ROLE's first element). */
+export async function roleOf(port: number): Promise<string> {
+  const c = await RawClient.open(port);
+  try {
+    return String(((await c.call('ROLE')).value as string[])[0]);
+  } finally {
+    c.close();
+  }
+}
