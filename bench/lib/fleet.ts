@@ -11,9 +11,9 @@
  * `--maxclients` 64, `--hz 1`, one dir each (for nothing but the log). At the default hz 10 an
  * idle redis-server costs ~0.9 ms CPU a second here, so 1000 of them would take half of a 2-core
  * box from the monitors being measured; at hz 1 it is ~0.1 ms (replication cron still runs once a
- * second, and PING replies do not depend on hz). Replicas get `replica-priority 0`
+ * second, and PING replies do not depend on hz). Replicas get `replica-priority 0` by default
  * so a sentinel that reaches ODOWN (quorum 1) can never promote one: the fleet's shape stays
- * fixed for the whole run.
+ * fixed for the whole run (the failover bench asks for promotable replicas).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -213,9 +213,16 @@ export interface FleetOptions {
   onProgress?: (what: string) => void;
   /** how many servers are spawned at once */
   concurrency?: number;
+  /** master names are `<namePrefix><i>` (default `m`) */
+  namePrefix?: string;
+  /**
+   * `replica-priority` of the replicas (default 0: never promoted, for benches that must keep the
+   * fleet's shape; a failover bench wants promotable replicas, e.g. Redis's default 100)
+   */
+  replicaPriority?: number;
 }
 
-/** N masters `m0..m<N-1>` each with R replicas, all up and replicating. */
+/** N masters `m0..m<N-1>` (or `<namePrefix>0..`) each with R replicas, all up and replicating. */
 export class Fleet {
   readonly dir: string;
   readonly masters: FleetMaster[] = [];
@@ -232,6 +239,7 @@ export class Fleet {
   static async start(opts: FleetOptions): Promise<Fleet> {
     const fleet = new Fleet(trackedTempDir('argus-bench-fleet-'));
     const { masters: n, replicas: r, extraArgs = [], random = Math.random, onProgress = () => {}, concurrency = 24 } = opts;
+    const { namePrefix = 'm', replicaPriority = 0 } = opts;
     const ports = await allocatePorts(n * (1 + r), random);
     const common = ['--maxclients', '64', '--hz', '1', '--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0',
       '--repl-diskless-load', 'swapdb', '--repl-backlog-size', '16kb', ...extraArgs];
@@ -243,11 +251,11 @@ export class Fleet {
         const rp = ports[i * (1 + r) + k]!;
         replicas.push(
           new RedisServer(rp, 'replica', join(fleet.dir, String(rp)), [
-            ...common, '--replicaof', '127.0.0.1', String(mp), '--replica-priority', '0',
+            ...common, '--replicaof', '127.0.0.1', String(mp), '--replica-priority', String(replicaPriority),
           ]),
         );
       }
-      const m = { name: `m${i}`, server, replicas };
+      const m = { name: `${namePrefix}${i}`, server, replicas };
       fleet.masters.push(m);
       fleet.byName.set(m.name, m);
     }

@@ -3,7 +3,7 @@ import type { ConnectionKind, LinkReply } from '../links/types.js';
 import { instanceEvent, type Effect } from '../sentinel/effects.js';
 import { announceHost } from '../sentinel/addr-match.js';
 import { formatHello, HELLO_CHANNEL } from '../sentinel/hello.js';
-import type { InstanceRecord, MasterRecord } from '../sentinel/instance.js';
+import { SRI, type InstanceRecord, type MasterRecord } from '../sentinel/instance.js';
 import { checkLinkInactivity, linkInactivityDeadline, type LinkActivity } from '../sentinel/link-inactivity.js';
 import { onHelloReply, onHelloSent, onInfoSent, periodicCommandsDue } from '../sentinel/periodic.js';
 import { onLinkConnected, onLinkDisconnected, onPingReply, onPingSent } from '../sentinel/ping.js';
@@ -43,6 +43,7 @@ export class InstanceActor {
   #timerAt = Infinity;
   #lastReconnect = -Infinity;
   #stopped = false;
+  #drainedForSdown = false;
 
   constructor(record: InstanceRecord, link: InstanceLink, host: ActorHost) {
     this.record = record;
@@ -112,7 +113,12 @@ export class InstanceActor {
     ctx = this.#host.ruleContext();
     const activity = this.#activity();
     // The acting half: SDOWN and dead-connection rules (both no-ops in TILT).
-    this.#host.apply(checkSubjectivelyDown(ri, master, ctx));
+    if (this.#sdownDue(ctx)) {
+      const flags = ri.flags;
+      this.#host.apply(checkSubjectivelyDown(ri, master, ctx));
+      // +sdown / -sdown concern the master's rules at once (ODOWN, asking peers).
+      if (flags !== ri.flags) this.#host.changed();
+    }
     this.#host.apply(checkLinkInactivity(ri, master, ctx, activity));
 
     const next = Math.min(
@@ -137,6 +143,27 @@ export class InstanceActor {
   /** INFO now, whatever the cadence (a promotion or reconfiguration to observe at once). */
   infoNow(): void {
     if (this.record.kind !== 'sentinel' && !this.record.link.disconnected) this.#sendInfo(this.#host.ruleContext());
+  }
+
+  /**
+   * Whether to evaluate SDOWN now. When the rule is about to declare a live connection down,
+   * the answer may already sit unread in the socket because this thread was busy: evaluate
+   * once more after the event loop has read pending I/O (setImmediate runs after the poll
+   * phase), so a busy sentinel never blames an instance for its own delay.
+   */
+  #sdownDue(ctx: RuleContext): boolean {
+    const ri = this.record;
+    if (ri.flags & SRI.S_DOWN || ri.link.disconnected || sdownDeadline(ri, this.#host.master, ctx) > ctx.now) {
+      this.#drainedForSdown = false;
+      return true;
+    }
+    if (this.#drainedForSdown) {
+      this.#drainedForSdown = false;
+      return true;
+    }
+    this.#drainedForSdown = true;
+    setImmediate(() => this.wake());
+    return false;
   }
 
   /** After a TILT ends or a stall: ping at once so timing data is fresh again. */

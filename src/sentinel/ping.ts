@@ -72,11 +72,18 @@ export function onLinkConnected(ri: InstanceRecord, kind: ConnectionKind, _now: 
 /**
  * A connection of `ri`'s link closed or failed (instanceLinkCloseConnection /
  * instanceLinkConnectionError): the link is disconnected; closing the command connection drops
- * its pending count. PING timing is kept: a PING pending before the drop still counts for SDOWN.
+ * its pending count. PING timing is kept: a PING pending before the drop still counts for SDOWN,
+ * and a drop with none pending starts the count.
  */
-export function onLinkDisconnected(ri: InstanceRecord, kind: ConnectionKind, _now: number): void {
+export function onLinkDisconnected(ri: InstanceRecord, kind: ConnectionKind, now: number): void {
   const { link } = ri;
   if (kind === 'cc') {
+    // sentinel.c sentinelReconnectInstance queues a PING on every reconnect attempt ("send a
+    // PING ASAP when reconnecting"), so a dead instance's silence is counted from the first
+    // attempt after the drop, not from its last answer: SDOWN comes down-after past the
+    // outage, never earlier. Argus counts from the drop itself, which is that attempt without
+    // the tick's delay.
+    if (link.ccConnected && link.actPingTime === 0) link.actPingTime = now;
     link.ccConnected = false;
     link.pendingCommands = 0;
   } else {

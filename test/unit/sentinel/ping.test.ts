@@ -117,3 +117,14 @@ test('ping: a new command connection starts clean and forgets INFO and hello sen
   t.is(m.link.pendingCommands, 0);
   t.is(m.link.actPingTime, T0 + 1, 'a PING pending before the drop still counts');
 });
+
+test('ping: a dropped command connection counts as an unanswered PING from the drop on', (t) => {
+  const m = masterAt();
+  onLinkConnected(m, 'cc', T0);
+  onLinkConnected(m, 'pc', T0);
+  m.link.actPingTime = 0;
+  onLinkDisconnected(m, 'cc', T0 + 50);
+  t.is(m.link.actPingTime, T0 + 50);
+  onLinkDisconnected(m, 'cc', T0 + 90);
+  t.is(m.link.actPingTime, T0 + 50, 'a failed reconnect does not move it');
+});
