@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { run as configFlush } from './config-flush.js';
 import { run as detection } from './detection-latency.js';
+import { run as failover } from './failover.js';
 import { run as scriptSpawn } from './script-spawn.js';
 import { run as startup } from './startup.js';
 import { run as threadMessages } from './thread-messages.js';
@@ -14,6 +15,7 @@ const BENCHES: Readonly<Record<string, (args: string[]) => Promise<void>>> = {
   startup,
   'config-flush': configFlush,
   detection,
+  failover,
   'thread-messages': () => threadMessages(),
   'script-spawn': () => scriptSpawn(),
 };

@@ -22,7 +22,7 @@ import { JitterTimer } from './runtime/jitter-timer.js';
 import { Logger } from './runtime/logger.js';
 import { removePidfile, writePidfile } from './runtime/pidfile.js';
 import { systemRandom } from './runtime/random.js';
-import { RespServer } from './server/server.js';
+import { newServerStats, RespServer } from './server/server.js';
 import { ShardHost } from './actors/shard-host.js';
 import { startScriptServices } from './scripts/services.js';
 import { resolveShardCount } from './actors/placement.js';
@@ -131,13 +131,7 @@ export async function main(args: readonly string[]): Promise<void> {
     executable: resolve(process.argv[1] ?? 'argus-sentinel'),
     tcpPort: settings.port,
     hz: () => timer.hz,
-    stats: {
-      totalConnectionsReceived: 0,
-      totalCommandsProcessed: 0,
-      rejectedConnections: 0,
-      totalNetInputBytes: 0,
-      totalNetOutputBytes: 0,
-    },
+    stats: newServerStats(),
   };
 
   let shuttingDown = false;

@@ -197,10 +197,25 @@ export class InstanceActor {
     if (!missing || this.record.addr.port === 0) return Infinity;
     const period = ctx.timings.pingPeriod;
     if (ctx.now - this.#lastReconnect >= period) {
+      if (this.#lastReconnect === -Infinity) this.#firstAttempt(ctx.now);
       this.#lastReconnect = ctx.now;
       link.connect();
     }
     return this.#lastReconnect + period;
+  }
+
+  /**
+   * sentinel.c starts an instance's "no answer yet" clock at its creation and connects within
+   * a tick. Argus creates records when the config is read, before the shard threads run and
+   * with first connects spread over a quarter second, so the clock of a record never pinged
+   * starts at the first attempt instead: a slow start is not an outage.
+   */
+  #firstAttempt(now: number): void {
+    const { link } = this.record;
+    if (link.lastPingTime !== 0 || link.ccConnected) return;
+    if (link.actPingTime !== 0) link.actPingTime = now;
+    link.lastAvailTime = Math.max(link.lastAvailTime, now);
+    link.lastPongTime = Math.max(link.lastPongTime, now);
   }
 
   #activity(): LinkActivity {

@@ -74,6 +74,15 @@ const isLoopback = (ip: string | undefined): boolean =>
 
 const DEFAULT_MAX_QUERY_BUFFER = 1024 * 1024 * 1024;
 
+/** Fresh counters for INFO stats. */
+export const newServerStats = (): ServerStats => ({
+  totalConnectionsReceived: 0,
+  totalCommandsProcessed: 0,
+  rejectedConnections: 0,
+  totalNetInputBytes: 0,
+  totalNetOutputBytes: 0,
+});
+
 export class RespServer {
   readonly clients = new ClientTable();
   readonly pubsub = new PubSub();
@@ -86,13 +95,7 @@ export class RespServer {
 
   constructor(opts: RespServerOptions) {
     this.#opts = opts;
-    this.stats = opts.stats ?? {
-      totalConnectionsReceived: 0,
-      totalCommandsProcessed: 0,
-      rejectedConnections: 0,
-      totalNetInputBytes: 0,
-      totalNetOutputBytes: 0,
-    };
+    this.stats = opts.stats ?? newServerStats();
     const { settings } = opts;
     this.#listener = new Listener({
       port: settings.port,

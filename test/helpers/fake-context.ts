@@ -1,6 +1,7 @@
 import { ServerOptions, type LogLevel } from '../../src/config/server-options.js';
 import { dispatch } from '../../src/commands/dispatch.js';
 import type { UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
+import { newServerStats } from '../../src/server/server.js';
 import type {
   ClientRegistry,
   ClientSession,
@@ -247,13 +248,7 @@ export function harness(): Harness {
     executable: '/usr/bin/argus-sentinel',
     tcpPort: 26379,
     hz: () => 13,
-    stats: {
-      totalConnectionsReceived: 0,
-      totalCommandsProcessed: 0,
-      rejectedConnections: 0,
-      totalNetInputBytes: 0,
-      totalNetOutputBytes: 0,
-    },
+    stats: newServerStats(),
   };
   const h: Harness = {
     ctx: undefined as unknown as CommandContext,
