@@ -398,6 +398,25 @@ export async function run(args: string[] = []): Promise<void> {
    * master and every other server is a connected replica of it. Resolves with a reason when not.
    */
   const groupCheck = async (fam: Family, g: Group): Promise<{ ok: true; master: number } | { ok: false; why: string }> => {
+    // The servers first: they are cheap to ask, and the polling stays off the sentinels being
+    // measured until the servers already look whole.
+    const roles = new Map<number, string[]>();
+    for (const s of g.servers) {
+      try {
+        const role = await callOnce(s.port, 2_000, 'ROLE');
+        roles.set(s.port, Array.isArray(role) ? role.map(String) : []);
+      } catch (e) {
+        return { ok: false, why: `ROLE of ${s.port}: ${(e as Error).message}` };
+      }
+    }
+    const masters = [...roles].filter(([, r]) => r[0] === 'master').map(([port]) => port);
+    if (masters.length !== 1) return { ok: false, why: `${masters.length} servers say ROLE master (${masters.join(', ')})` };
+    const master = masters[0]!;
+    for (const [port, r] of roles) {
+      if (port !== master && (r[0] !== 'slave' || Number(r[2]) !== master || r[3] !== 'connected')) {
+        return { ok: false, why: `ROLE of ${port} is ${r.slice(0, 4).join(' ')}, master is ${master}` };
+      }
+    }
     let views: { port: number; flags: string; others: number; replicas: Map<number, string> }[];
     try {
       views = await Promise.all(
@@ -415,9 +434,8 @@ export async function run(args: string[] = []): Promise<void> {
     } catch (e) {
       return { ok: false, why: `sentinel query failed: ${(e as Error).message}` };
     }
-    const master = views[0]!.port;
     for (const [i, v] of views.entries()) {
-      if (v.port !== master) return { ok: false, why: `sentinels disagree on the master (${views.map((x) => x.port).join(', ')})` };
+      if (v.port !== master) return { ok: false, why: `sentinels name ${views.map((x) => x.port).join(', ')}, the servers ${master}` };
       if (v.flags !== 'master') return { ok: false, why: `sentinel #${i} flags the master ${v.flags}` };
       if (v.others !== SENTINELS - 1) return { ok: false, why: `sentinel #${i} knows ${v.others} other sentinels` };
       for (const s of g.servers) {
@@ -426,24 +444,11 @@ export async function run(args: string[] = []): Promise<void> {
         if (flags !== 'slave') return { ok: false, why: `sentinel #${i} sees replica ${s.port} as ${flags ?? 'unknown'}` };
       }
     }
-    if (!g.servers.some((s) => s.port === master)) return { ok: false, why: `sentinels name ${master}, not a server of the group` };
-    for (const s of g.servers) {
-      let role: Value;
-      try {
-        role = await callOnce(s.port, 2_000, 'ROLE');
-      } catch (e) {
-        return { ok: false, why: `ROLE of ${s.port}: ${(e as Error).message}` };
-      }
-      const r = Array.isArray(role) ? role.map(String) : [];
-      if (s.port === master ? r[0] !== 'master' : r[0] !== 'slave' || Number(r[2]) !== master || r[3] !== 'connected') {
-        return { ok: false, why: `ROLE of ${s.port} is ${r.slice(0, 4).join(' ')}` };
-      }
-    }
     return { ok: true, master };
   };
 
   /** Polls groupCheck until whole or `untilAt`; sets masterPort and state. */
-  const waitWhole = async (fam: Family, g: Group, untilAt: number): Promise<string | null> => {
+  const waitWhole = async (fam: Family, g: Group, untilAt: () => number): Promise<string | null> => {
     let why = '';
     for (;;) {
       const r = await groupCheck(fam, g);
@@ -452,8 +457,8 @@ export async function run(args: string[] = []): Promise<void> {
         return null;
       }
       why = r.why;
-      if (performance.now() > Math.min(untilAt, deadline)) return why;
-      await sleep(300);
+      if (performance.now() > Math.min(untilAt(), deadline)) return why;
+      await sleep(500);
     }
   };
 
@@ -474,11 +479,13 @@ export async function run(args: string[] = []): Promise<void> {
         await fresh.restart();
       }
       f.recoveredAt = performance.now();
-      const why = await waitWhole(fam, g, f.recoveredAt + RECOVERY_MS);
+      // a late +switch-master restarts the clock: the old master is converted only after that
+      const lastSwitch = () => max(f.seen.filter((x) => x.switchAt !== undefined).map((x) => x.switchAt!));
+      const why = await waitWhole(fam, g, () => Math.max(f.recoveredAt! + RECOVERY_MS, (lastSwitch() || 0) + RECOVERY_MS));
       if (why) {
         f.recovery = why;
         g.state = 'out';
-        progress.note(`${g.name}: not whole ${RECOVERY_MS} ms after recovering ${f.kind} of ${f.port} (${why}); taken out of the draw`);
+        progress.note(`${g.name}: not whole ${RECOVERY_MS} ms after recovering ${f.kind} of ${f.port} or a late switch (${why}); taken out of the draw`);
         return;
       }
       f.readyAt = performance.now();
@@ -509,12 +516,15 @@ export async function run(args: string[] = []): Promise<void> {
     f.at = await injectFault(server, f.kind);
   };
 
-  /** Waits for every sentinel's +switch-master (or the bound), then starts the recovery. */
-  const closeFault = async (fam: Family, g: Group, f: Fault): Promise<void> => {
+  /** Waits for every sentinel's +switch-master, or the bound. */
+  const closeFault = async (g: Group, f: Fault): Promise<void> => {
     await until(() => switchedAll(f), f.at + o.boundMs);
     f.closedAt = performance.now();
     f.failed = !switchedAll(f) || f.late === true;
     if (f.failed) progress.note(`${g.name}: ${f.kind} of ${f.port}: ${f.seen.filter((x) => x.switchAt !== undefined).length}/${SENTINELS} sentinels switched within ${o.boundMs} ms`);
+  };
+
+  const startRecovery = (fam: Family, g: Group, f: Fault): void => {
     const p = recover(fam, g, f);
     recoveries.add(p);
     void p.finally(() => recoveries.delete(p));
@@ -534,26 +544,38 @@ export async function run(args: string[] = []): Promise<void> {
       fam.faultsStarted++;
       await sleep(f.phaseMs);
       await inject(g, f);
-      await closeFault(fam, g, f);
+      await closeFault(g, f);
+      startRecovery(fam, g, f);
     }
   };
 
-  /** K groups at once per round; the round ends when they are all whole again. */
-  const simultaneous = async (fam: Family, plan: FaultKind[]): Promise<void> => {
+  /**
+   * K groups of each family at once per round, both families in step (same phase, same kind);
+   * recovery starts only once every fault of the round is closed, so that no recovery polling
+   * runs while the others fail over; the round ends when every group is whole again.
+   */
+  const simultaneousRounds = async (plan: FaultKind[]): Promise<void> => {
     const k = o.simultaneous;
     for (const kind of plan) {
-      if (!(await until(() => readyGroups(fam).length >= k, latestStart()))) {
-        progress.note(`${IMPL_NAME[fam.impl]}: fewer than ${k} groups whole; rounds stop`);
+      const short = families.find((fam) => fam.groups.filter((g) => g.state !== 'out').length < k);
+      if (short) {
+        progress.note(`${IMPL_NAME[short.impl]}: fewer than ${k} groups left in the draw; rounds stop`);
         return;
       }
-      const chosen = shuffle(readyGroups(fam), random).slice(0, k);
+      if (!(await until(() => families.every((fam) => readyGroups(fam).length >= k), latestStart()))) {
+        progress.note(`fewer than ${k} groups of each family whole in time; rounds stop`);
+        return;
+      }
       const phaseMs = Math.floor(random() * 1000);
-      const fs = chosen.map((g) => newFault(fam, g, kind, phaseMs));
-      fam.faultsStarted += k;
+      const round = families.flatMap((fam) => {
+        fam.faultsStarted += k;
+        return shuffle(readyGroups(fam), random).slice(0, k).map((g) => ({ fam, g, f: newFault(fam, g, kind, phaseMs) }));
+      });
       await sleep(phaseMs);
-      await Promise.all(chosen.map((g, i) => inject(g, fs[i]!)));
-      await Promise.all(chosen.map((g, i) => closeFault(fam, g, fs[i]!)));
-      await until(() => chosen.every((g) => g.state !== 'busy'), performance.now() + RECOVERY_MS + 5_000);
+      await Promise.all(round.map((x) => inject(x.g, x.f)));
+      await Promise.all(round.map((x) => closeFault(x.g, x.f)));
+      for (const x of round) startRecovery(x.fam, x.g, x.f);
+      await until(() => round.every((x) => x.g.state !== 'busy'), deadline);
     }
   };
 
@@ -597,7 +619,7 @@ export async function run(args: string[] = []): Promise<void> {
     const settleStart = performance.now();
     const settleBound = settleStart + 30_000 + 200 * o.groups;
     const unsettled = (
-      await Promise.all(families.flatMap((fam) => fam.groups.map(async (g) => ({ g, why: await waitWhole(fam, g, settleBound) }))))
+      await Promise.all(families.flatMap((fam) => fam.groups.map(async (g) => ({ g, why: await waitWhole(fam, g, () => settleBound) }))))
     ).filter((x) => x.why !== null);
     for (const { g, why } of unsettled) {
       g.state = 'out';
@@ -611,7 +633,8 @@ export async function run(args: string[] = []): Promise<void> {
     const plan = o.simultaneous > 0
       ? Array.from({ length: rounds }, (_, i) => o.kinds[i % o.kinds.length]!)
       : shuffle(Array.from({ length: o.count }, (_, i) => o.kinds[i % o.kinds.length]!), random);
-    await Promise.all(families.map((fam) => (o.simultaneous > 0 ? simultaneous(fam, plan) : oneAtATime(fam, plan))));
+    if (o.simultaneous > 0) await simultaneousRounds(plan);
+    else await Promise.all(families.map((fam) => oneAtATime(fam, plan)));
     // Let the last groups recover: it shows the last failovers' phantoms, and each old master
     // coming back as a replica.
     phase = 'last recoveries';

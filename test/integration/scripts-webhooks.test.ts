@@ -50,9 +50,9 @@ test.before(async () => {
   const url = `http://${M}:${(server.address() as AddressInfo).port}`;
   [master, other] = await Promise.all([startRedisServer(), startRedisServer()]);
   argus = await startSentinel(
-    `sentinel monitor mymaster ${M} ${master.port} 1\n` +
+    `sentinel monitor mymaster ${M} ${master.port} 2\n` +
       'sentinel down-after-milliseconds mymaster 1000\n' +
-      `sentinel monitor other ${M} ${other.port} 1\n` +
+      `sentinel monitor other ${M} ${other.port} 2\n` +
       `sentinel argus-webhook * ${url}/all\n` +
       `sentinel argus-webhook mymaster ${url}/flaky\n` +
       `sentinel argus-webhook other ${url}/hang\n`,
@@ -81,7 +81,7 @@ test.serial('webhooks: the * receiver gets each +monitor as JSON with the event 
     level: 'warning',
     master: 'mymaster',
     instance: `master mymaster ${M} ${master.port}`,
-    text: `master mymaster ${M} ${master.port} quorum 1`,
+    text: `master mymaster ${M} ${master.port} quorum 2`,
     sentinel: myid,
   });
   t.true(Number.isInteger(mine.body.epoch));

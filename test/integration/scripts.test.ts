@@ -39,10 +39,10 @@ test.before(async () => {
   [a, b] = await Promise.all([startRedisServer(), startRedisServer()]);
   argus = await startSentinel(
     'loglevel verbose\n' +
-      `sentinel monitor ma ${M} ${a.port} 1\n` +
+      `sentinel monitor ma ${M} ${a.port} 2\n` +
       `sentinel down-after-milliseconds ma ${DOWN_AFTER}\n` +
       `sentinel notification-script ma ${join(dir, 'notify.sh')}\n` +
-      `sentinel monitor mb ${M} ${b.port} 1\n` +
+      `sentinel monitor mb ${M} ${b.port} 2\n` +
       `sentinel down-after-milliseconds mb ${DOWN_AFTER}\n` +
       `sentinel notification-script mb ${join(dir, 'hang.sh')}\n`,
   );
@@ -73,7 +73,7 @@ const desc = (name: string, p: Proc) => `master ${name} ${M} ${p.port}`;
 test.serial('scripts: the notification script runs on +monitor with the type and the text as two arguments', async (t) => {
   const path = join(dir, 'notify.sh');
   await waitFor(() => read(notifyLog()).includes('+monitor'), { what: 'notify.sh on +monitor' });
-  t.true(read(notifyLog()).includes(`[${path}][+monitor][${desc('ma', a)} quorum 1]\n`));
+  t.true(read(notifyLog()).includes(`[${path}][+monitor][${desc('ma', a)} quorum 2]\n`));
 });
 
 test.serial('scripts: a script inherits stdin, stdout and stderr only, none of Argus’s descriptors', async (t) => {
@@ -134,7 +134,7 @@ test.serial('scripts: PENDING-SCRIPTS lists the hanging script as running with S
   }, { what: 'hang.sh running in PENDING-SCRIPTS' });
   const job = jobs.find((f) => (f.argv as string[])[1] === '+monitor')!;
   t.deepEqual(Object.keys(job), ['argv', 'flags', 'pid', 'run-time', 'retry-num']);
-  t.deepEqual(job.argv, [hang, '+monitor', `${desc('mb', b)} quorum 1`]);
+  t.deepEqual(job.argv, [hang, '+monitor', `${desc('mb', b)} quorum 2`]);
   t.is(job['retry-num'], '1');
   t.true(Number(job['run-time']) > 0);
   t.true(read(hangLog()).split('\n').includes(String(job.pid)));
