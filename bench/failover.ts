@@ -18,8 +18,11 @@
  * background (restart the killed server on its port as an empty master, or SIGCONT the hung one)
  * and wait, bounded, until every sentinel agrees on the new master, the old one is a connected
  * replica of it and every sentinel sees every replica healthy; only then is the group drawn
- * again. `--simultaneous K` fails K groups of each family at once per round instead (one random
- * phase per round) and recovers them all before the next round.
+ * again (the servers' ROLE is polled first, the sentinels only once the servers look whole, so
+ * the polling stays off the processes being measured). `--simultaneous K` fails K groups of each
+ * family at once per round instead, both families in step (one random phase, one kind per round),
+ * starts recovering only once every fault of the round is closed, and waits for every group to be
+ * whole before the next round. Rounds = max(number of kinds, ⌈count / K⌉).
  *
  *   switch    = last sentinel's first +switch-master − fault      (the client-visible end)
  *   overshoot = switch − down-after                                 (the targets of issue 5)
@@ -27,8 +30,10 @@
  * Counted per family: failed (some sentinel has no +switch-master within --bound), doubled (a
  * sentinel publishes +switch-master twice for one fault, or two sentinels +elected-leader),
  * phantom (+sdown / +try-failover / +switch-master of a master that is not faulted: e.g. the
- * freshly promoted one), aborted elections (every `-failover-abort-*`), +tilt. The election stage
- * table shows where the time goes, Sentinel's random start desync included.
+ * freshly promoted one), aborted elections (every `-failover-abort-*`), +tilt, and sdown flaps
+ * (+sdown of any instance withdrawn within 250 ms by the same sentinel). The election stage table
+ * shows where the time goes, the cost of Sentinel's random start desync (or of its absence: split
+ * votes) included.
  *
  * Bounded: nothing starts after --deadline minus the time one fault may take; every wait ends at
  * the deadline; 30 s past it the process exits. Every process is killed and every temp dir
@@ -241,13 +246,17 @@ interface Family {
   flaps: Oddity[];
   /** last +sdown per `<sentinel> <payload>`, to see flaps */
   sdownAt: Map<string, number>;
-  faultsStarted: number;
 }
 
 const fmt = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 const ratio = (a: number, b: number): string => (!Number.isFinite(a) || !Number.isFinite(b) || b <= 0 || a < 0 ? 'n/a' : (a / b).toFixed(2));
 const max = (xs: readonly number[]): number => (xs.length ? Math.max(...xs) : Number.NaN);
 const min = (xs: readonly number[]): number => (xs.length ? Math.min(...xs) : Number.NaN);
+/** last − first of the defined times; NaN with fewer than two */
+const spread = (ts: readonly (number | undefined)[]): number => {
+  const xs = ts.filter((t): t is number => t !== undefined);
+  return xs.length < 2 ? Number.NaN : max(xs) - min(xs);
+};
 
 /** `master <name> <ip> <port> ...` → name and port; null for other instance types or shapes. */
 function masterOf(payload: string): { name: string; port: number } | null {
@@ -291,8 +300,8 @@ export async function run(args: string[] = []): Promise<void> {
   let phase = 'setup';
   const faults: Fault[] = [];
   const fams: Record<Impl, Family> = {
-    argus: { impl: 'argus', prefix: 'a', fleet: null, groups: [], byName: new Map(), mons: [], streams: [], queriers: [], counts: new Map(), phantoms: [], aborts: [], tilts: [], flaps: [], sdownAt: new Map(), faultsStarted: 0 },
-    redis: { impl: 'redis', prefix: 'r', fleet: null, groups: [], byName: new Map(), mons: [], streams: [], queriers: [], counts: new Map(), phantoms: [], aborts: [], tilts: [], flaps: [], sdownAt: new Map(), faultsStarted: 0 },
+    argus: { impl: 'argus', prefix: 'a', fleet: null, groups: [], byName: new Map(), mons: [], streams: [], queriers: [], counts: new Map(), phantoms: [], aborts: [], tilts: [], flaps: [], sdownAt: new Map() },
+    redis: { impl: 'redis', prefix: 'r', fleet: null, groups: [], byName: new Map(), mons: [], streams: [], queriers: [], counts: new Map(), phantoms: [], aborts: [], tilts: [], flaps: [], sdownAt: new Map() },
   };
   const families = [fams.argus, fams.redis];
   const recoveries = new Set<Promise<void>>();
@@ -541,7 +550,6 @@ export async function run(args: string[] = []): Promise<void> {
       if (ready.length === 0) return;
       const g = ready[Math.floor(random() * ready.length)]!;
       const f = newFault(fam, g, kind, Math.floor(random() * 1000));
-      fam.faultsStarted++;
       await sleep(f.phaseMs);
       await inject(g, f);
       await closeFault(g, f);
@@ -567,10 +575,7 @@ export async function run(args: string[] = []): Promise<void> {
         return;
       }
       const phaseMs = Math.floor(random() * 1000);
-      const round = families.flatMap((fam) => {
-        fam.faultsStarted += k;
-        return shuffle(readyGroups(fam), random).slice(0, k).map((g) => ({ fam, g, f: newFault(fam, g, kind, phaseMs) }));
-      });
+      const round = families.flatMap((fam) => shuffle(readyGroups(fam), random).slice(0, k).map((g) => ({ fam, g, f: newFault(fam, g, kind, phaseMs) })));
       await sleep(phaseMs);
       await Promise.all(round.map((x) => inject(x.g, x.f)));
       await Promise.all(round.map((x) => closeFault(x.g, x.f)));
@@ -733,6 +738,9 @@ export async function run(args: string[] = []): Promise<void> {
       ['leader: +odown → +elected-leader', (f) => (leader(f)?.electedAt ?? NaN) - (leader(f)?.odownAt ?? NaN)],
       ['+elected-leader → leader\'s +switch-master', (f) => (leader(f)?.switchAt ?? NaN) - (leader(f)?.electedAt ?? NaN)],
       ['leader\'s → last +switch-master', (f) => max(f.seen.map((x) => x.switchAt!)) - (leader(f)?.switchAt ?? NaN)],
+      // how far apart the sentinels act: Sentinel's only guard against split votes
+      ['+sdown spread (last − first, ≥ 2 seen)', (f) => spread(f.seen.map((x) => x.sdownAt))],
+      ['+try-failover spread (≥ 2 candidates)', (f) => spread(f.seen.map((x) => x.tryAt))],
     ];
     for (const [label, metric] of stages) {
       for (const impl of impls) {
