@@ -12,6 +12,9 @@ const sentinel = (name, configFile) => ({
   args: [configFile],
   exec_mode: 'fork',
   instances: 1,
+  // Argus sends 'ready' once its port listens and its shards run.
+  wait_ready: true,
+  listen_timeout: 10_000,
   // Sentinel rewrites its config on SIGTERM/SIGINT before exiting: give it time to flush.
   kill_timeout: 10_000,
   autorestart: true,

@@ -234,4 +234,7 @@ export async function main(args: readonly string[]): Promise<void> {
     die(log, `Could not start the monitoring shards: ${(e as Error).message}`);
   }
   timer.start();
+  // pm2's wait_ready (and any supervisor speaking the IPC "ready" convention): listening and
+  // monitoring from here on.
+  process.send?.('ready');
 }
