@@ -83,6 +83,8 @@ export const MASTER_FIELDS = {
   failoverStateChangeTime: 'runtime',
   failoverStartTime: 'runtime',
   failoverDelayLogged: 'runtime',
+  failoverJitter: 'runtime',
+  failoverJitterFor: 'runtime',
   masterRebootSinceTime: 'runtime',
   lastPubTime: 'runtime',
   helloSentTime: 'runtime',
@@ -331,6 +333,8 @@ export interface ShardInit {
    */
   readonly monotonicOffset: number;
   readonly globals: ShardGlobals;
+  /** the process-wide current epoch (src/actors/shared-epoch.ts) */
+  readonly epochBuffer: SharedArrayBuffer;
   readonly batchIntervalMs: number;
   readonly heartbeatMs: number;
   /** passed through to test coordinator factories; null in production */

@@ -27,6 +27,7 @@ import { applySnapshot, operatorKey, toSnapshot, type InfoCacheEntry, type Shard
 import type { ShardCalls } from './rpc.js';
 import { monotonicOffset } from './shard-clock.js';
 import { errorText } from './shard-runtime.js';
+import { SharedEpoch } from './shared-epoch.js';
 import { ShardSupervisor } from './shard-supervisor.js';
 import { TiltWatch } from './tilt-watch.js';
 
@@ -86,6 +87,7 @@ export class ShardHost implements MonitorControl {
   /** per master: the operator fields last pushed, to find SENTINEL SET changes */
   readonly #pushedConfig = new Map<string, string>();
   #globalsKey = '';
+  readonly #epoch = new SharedEpoch();
   #nextGen = 1;
   #freshReplies = 0;
 
@@ -102,6 +104,7 @@ export class ShardHost implements MonitorControl {
           return {
             monotonicOffset: monotonicOffset(opts.clock),
             globals: this.#globals(),
+            epochBuffer: this.#epoch.buffer,
             batchIntervalMs: opts.batchIntervalMs ?? 50,
             heartbeatMs: opts.heartbeatMs ?? 100,
             extra: opts.extra ?? null,
@@ -310,7 +313,11 @@ export class ShardHost implements MonitorControl {
   // ------------------------------------------------------------------------- internals
 
   #globals(): ShardGlobals {
-    return shardGlobals(this.#opts.state, this.#opts.listenPort, this.#opts.requirepass);
+    // The epoch both ways: raised here (a vote answered, a config load) or in any shard.
+    const { state } = this.#opts;
+    this.#epoch.raise(state.currentEpoch);
+    state.currentEpoch = this.#epoch.get();
+    return shardGlobals(state, this.#opts.listenPort, this.#opts.requirepass);
   }
 
   #stamp(m: MasterRecord): StampedSnapshot {

@@ -27,6 +27,7 @@ import type { SentinelEvent } from '../events/event.js';
 import type { Clock, Random } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import { SRI, type InstanceRecord } from '../sentinel/instance.js';
+import { SharedEpoch } from './shared-epoch.js';
 import type { CoordinatorFactory, MasterCoordinator, ShardGlobals, ShardServices, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import {
   fromSnapshot,
@@ -47,6 +48,8 @@ export interface ShardRuntimeOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly globals: ShardGlobals;
+  /** the process-wide current epoch; a private one when absent (tests) */
+  readonly epoch?: SharedEpoch;
   readonly send: (msg: ShardToMain) => void;
   readonly batchIntervalMs?: number;
   readonly heartbeatMs?: number;
@@ -69,7 +72,7 @@ export class ShardRuntime implements ShardApi {
   #main: ShardGlobals;
   /** what the coordinators see: the main thread's, the epoch raised here, the local TILT hold */
   #globals: ShardGlobals;
-  #localEpoch = 0;
+  readonly #epoch: SharedEpoch;
   /** seq of the batch that reported a stall the main thread has not answered yet */
   #tiltHoldSeq: number | null = null;
 
@@ -93,6 +96,8 @@ export class ShardRuntime implements ShardApi {
 
   constructor(opts: ShardRuntimeOptions) {
     this.#opts = opts;
+    this.#epoch = opts.epoch ?? new SharedEpoch();
+    this.#epoch.raise(opts.globals.currentEpoch);
     this.#main = opts.globals;
     this.#globals = opts.globals;
     this.#services = {
@@ -101,6 +106,9 @@ export class ShardRuntime implements ShardApi {
       globals: () => {
         // a beat that is overdue by tilt-trigger: this code runs right after a pause
         if (hrtimeMs() - this.#lastBeat > this.#globals.timings.tiltTrigger) this.#beat();
+        // another thread may have raised the epoch a moment ago
+        const epoch = this.#epoch.get();
+        if (epoch > this.#globals.currentEpoch) this.#globals = { ...this.#globals, currentEpoch: epoch };
         return this.#globals;
       },
       emit: (event) => {
@@ -122,8 +130,7 @@ export class ShardRuntime implements ShardApi {
         this.#soon(false);
       },
       raiseCurrentEpoch: (epoch) => {
-        if (epoch <= this.#globals.currentEpoch) return;
-        this.#localEpoch = epoch;
+        if (!this.#epoch.raise(epoch)) return;
         this.#refreshGlobals();
         this.#soon(false);
       },
@@ -361,7 +368,8 @@ export class ShardRuntime implements ShardApi {
   /** Recomputes what coordinators see; tells them when TILT flips (after the current call). */
   #refreshGlobals(): void {
     const tilt = this.#main.tilt || this.#tiltHoldSeq !== null;
-    const currentEpoch = Math.max(this.#main.currentEpoch, this.#localEpoch);
+    this.#epoch.raise(this.#main.currentEpoch);
+    const currentEpoch = this.#epoch.get();
     const was = this.#globals.tilt;
     this.#globals = { ...this.#main, currentEpoch, tilt };
     if (tilt === was) return;

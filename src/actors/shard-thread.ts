@@ -9,6 +9,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { systemRandom } from '../runtime/random.js';
 import type { CoordinatorFactory } from './coordinator.js';
+import { SharedEpoch } from './shared-epoch.js';
 import { PROTOCOL_VERSION, type ShardInit, type ShardToMain } from './protocol.js';
 import { exposeShardApi } from './rpc.js';
 import { alignedClock } from './shard-clock.js';
@@ -33,6 +34,7 @@ export function startShardThread(factory: CoordinatorFactory): ShardRuntime {
     clock: alignedClock(init.monotonicOffset),
     random: systemRandom,
     globals: init.globals,
+    epoch: new SharedEpoch(init.epochBuffer),
     send,
     batchIntervalMs: init.batchIntervalMs,
     heartbeatMs: init.heartbeatMs,

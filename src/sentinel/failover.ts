@@ -63,6 +63,26 @@ function ctime(ms: number): string {
 }
 
 /**
+ * Argus: the first moment this ODOWN may start a failover, a random 0–249 ms after ODOWN began.
+ *
+ * Why: sentinels that see a master die in the same millisecond (Argus detects a dead link at
+ * once, and asks its peers at once) would all start a failover together, each vote for itself,
+ * and split the election — costing 2 × failover-timeout before the retry. redis-sentinel is
+ * spread by its 10–19 Hz tick and 1 s ask period instead. With the pause, the first candidate's
+ * vote request reaches the others before they start, and a sentinel that votes for another
+ * holds back its own failover (voteLeader). Measured with `npm run bench -- failover`.
+ */
+export const FAILOVER_START_JITTER = 250;
+
+export function failoverStartAt(master: MasterRecord, ctx: FailoverContext): number {
+  if (master.failoverJitterFor !== master.odownSinceTime) {
+    master.failoverJitterFor = master.odownSinceTime;
+    master.failoverJitter = ctx.random(FAILOVER_START_JITTER);
+  }
+  return master.odownSinceTime + master.failoverJitter;
+}
+
+/**
  * sentinel.c sentinelStartFailoverIfNeeded: start when the master is ODOWN, no failover is in
  * progress and the last attempt (or our vote for another sentinel) is at least
  * 2 × failover-timeout old. When only the last condition fails, log once per start time
@@ -71,6 +91,7 @@ function ctime(ms: number): string {
  */
 export function startFailoverIfNeeded(master: MasterRecord, ctx: FailoverContext): Effect[] {
   if (!(master.flags & SRI.O_DOWN) || master.flags & SRI.FAILOVER_IN_PROGRESS) return [];
+  if (ctx.now < failoverStartAt(master, ctx)) return [];
   // 0 = never started (sentinel.c's wall-clock ms make 0 "long ago"; say it outright for
   // monotonic clocks that may start near 0)
   const retryAt = master.failoverStartTime === 0 ? -Infinity : master.failoverStartTime + master.failoverTimeout * 2;

@@ -1,5 +1,5 @@
 import type { Effect } from './effects.js';
-import { electionTimeout, failoverStateMachine, selectionMayWait, startFailoverIfNeeded } from './failover.js';
+import { electionTimeout, failoverStartAt, failoverStateMachine, selectionMayWait, startFailoverIfNeeded } from './failover.js';
 import { freezeEvents, type FailoverContext } from './failover-context.js';
 import { SRI, type MasterRecord } from './instance.js';
 import { refreshReplicasInfo, replicasAwaitingInfo } from './select-slave.js';
@@ -63,7 +63,9 @@ export function nextFailoverWake(master: MasterRecord, ctx: FailoverContext): nu
   const changed = master.failoverStateChangeTime;
   if (!(master.flags & SRI.FAILOVER_IN_PROGRESS)) {
     if (master.failoverState === 'update_config') soon(ctx.now);
-    else if (master.flags & SRI.O_DOWN) soon(master.failoverStartTime === 0 ? ctx.now : master.failoverStartTime + timeout * 2);
+    else if (master.flags & SRI.O_DOWN) {
+      soon(Math.max(failoverStartAt(master, ctx), master.failoverStartTime === 0 ? ctx.now : master.failoverStartTime + timeout * 2));
+    }
     return at;
   }
   switch (master.failoverState) {

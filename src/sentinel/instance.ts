@@ -166,6 +166,12 @@ export interface MasterRecord extends InstanceBase, InfoFields {
   failoverStartTime: number;
   /** sentinel.c failover_delay_logged: the failoverStartTime the "Next failover delay" line was logged for */
   failoverDelayLogged: number;
+  /**
+   * Argus: the random pause (ms) between ODOWN and the start of a failover, drawn once per ODOWN
+   * (for the ODOWN that began at `failoverJitterFor`); see startFailoverIfNeeded
+   */
+  failoverJitter: number;
+  failoverJitterFor: number;
   renamedCommands: Map<string, RenamedCommand>;
   /** keyed by addrName */
   replicas: Map<string, ReplicaRecord>;
@@ -221,6 +227,8 @@ export function newMasterRecord(
     failoverStateChangeTime: 0,
     failoverStartTime: 0,
     failoverDelayLogged: 0,
+    failoverJitter: 0,
+    failoverJitterFor: 0,
     renamedCommands: new Map(),
     replicas: new Map(),
     sentinels: new Map(),

@@ -134,7 +134,9 @@ test('failover: the switched master and its replicas start with a fresh link, no
 test('failover: the election window closes with -failover-abort-not-elected; the retry waits 2 × failover-timeout with a higher epoch', (t) => {
   const sim = new Sim();
   const { m } = cluster(T0);
-  sim.rand = () => 400;
+  // the first draw is the start jitter after ODOWN (0 here), the next the Sentinel desync
+  let draws = 0;
+  sim.rand = () => (draws++ === 0 ? 0 : 400);
   m.flags |= SRI.S_DOWN;
   m.sdownSinceTime = T0;
   peersSayDown(sim, m);
@@ -470,4 +472,20 @@ test('failover: select_slave waits for replicas\' INFO asked for a moment ago in
   sim2.advance(1001);
   sim2.run((ctx) => handleMaster(again.m, ctx));
   t.deepEqual(sim2.lines.filter((l) => l.includes('failover')), [`-failover-abort-no-good-slave master ${M}`], 'no answer within a ping-period');
+});
+
+test('failover: ODOWN starts a failover only after its random start jitter, and the timer covers it', (t) => {
+  const sim = new Sim();
+  const { m } = cluster(T0);
+  sim.rand = () => 120;
+  m.flags |= SRI.S_DOWN;
+  m.sdownSinceTime = T0;
+  peersSayDown(sim, m);
+  sim.run((ctx) => handleMaster(m, ctx));
+  t.truthy(m.flags & SRI.O_DOWN);
+  t.is(m.failoverState, 'none', 'not before the jitter');
+  t.is(nextFailoverWake(m, sim.ctx()), m.odownSinceTime + 120);
+  sim.advance(120);
+  sim.run((ctx) => handleMaster(m, ctx));
+  t.is(m.failoverState, 'wait_start');
 });
