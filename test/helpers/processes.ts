@@ -83,11 +83,15 @@ export async function waitForPort(port: number, timeout = 10_000): Promise<void>
 /** A redis-server on a free loopback port (or on `port`, to restart one where it was). */
 export async function startRedisServer(extra: string[] = [], port?: number): Promise<Proc> {
   port ??= await freePort();
+  // Its own directory: a master writes an RDB file for every full resync of a replica.
+  const tmp = tempDir('redis-server-');
   const proc = spawnProc(
     REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', tmp.dir, ...extra],
     port,
+    tmp.dir,
   );
+  void proc.exited.then(tmp.cleanup);
   await waitForPort(port);
   return proc;
 }
