@@ -31,13 +31,14 @@
  * stops starting new faults after S seconds (default 300; with --duration alone, faults go on until
  * then). Everything started is killed and every temp dir removed on exit, Ctrl-C included.
  */
+import { intFlag } from './lib/flags.js';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { faultPlan, FAULT_KINDS, injectFault, recoverFault, rng, type FaultKind } from './lib/faults.js';
-import { Fleet, pool, sleep, type FleetMaster } from './lib/fleet.js';
+import { Fleet, sleep, type FleetMaster } from './lib/fleet.js';
 import { EventStream, IMPL_NAME, parseInfoSentinel, slowCall, startMonitor, waitDiscovery, type Impl, type Monitor, type SentinelEvent } from './lib/monitors.js';
-import { CpuWindow, rssKiB, processTree } from './lib/procstat.js';
+import { CpuWindow, rssKiB } from './lib/procstat.js';
 import { Progress } from './lib/progress.js';
 import { reapAll } from './lib/reaper.js';
 import { percentile, table } from './lib/stats.js';
@@ -86,12 +87,7 @@ function parseOptions(args: string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const int = (name: string, v: string | undefined, dflt: number, min: number, max: number): number => {
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max} (got '${v}')\n${USAGE}`);
-    return n;
-  };
+  const int = intFlag(USAGE);
   const masters = int('masters', values.masters, 10, 1, 1000);
   const durationGiven = values.duration !== undefined;
   const faults = int('faults', values.faults, durationGiven ? 1_000_000 : 20, 0, 1_000_000);

@@ -39,6 +39,7 @@
  * the deadline; 30 s past it the process exits. Every process is killed and every temp dir
  * removed on exit, on errors and on Ctrl-C (bench/lib/reaper.ts).
  */
+import { intFlag } from './lib/flags.js';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -104,12 +105,7 @@ function parseOptions(args: string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const int = (name: string, v: string | undefined, dflt: number, min: number, max: number): number => {
-    if (v === undefined) return dflt;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max} (got '${v}')\n${USAGE}`);
-    return n;
-  };
+  const int = intFlag(USAGE);
   const groups = int('groups', values.groups, 5, 1, 200);
   const downAfter = int('down-after', values['down-after'], 1000, 100, 60_000);
   const failoverTimeout = int('failover-timeout', values['failover-timeout'], 5000, 1000, 600_000);

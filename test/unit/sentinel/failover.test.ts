@@ -217,7 +217,7 @@ function isolate(m: MasterRecord): void {
 
 test('failover: manual FAILOVER skips the election but records our own vote, and asks nobody', (t) => {
   const sim = new Sim();
-  const { m, r1 } = cluster(T0);
+  const { m } = cluster(T0);
   sim.currentEpoch = 1;
   const res = startUserFailover(m, sim.ctx());
   t.true(res.ok);
