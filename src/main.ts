@@ -92,9 +92,8 @@ export async function main(args: readonly string[]): Promise<void> {
   log.warning('Configuration loaded');
 
   const events = new EventBus(clock);
-  events.subscribe((e) => {
-    if (e.level === 'debug' ? log.enabled('debug') : log.enabled(e.level)) log.log(e.level, `${e.type} ${e.text}`);
-  });
+  // Logged at the event's level (debug events only there: they are never published).
+  events.subscribe((e) => log.log(e.level, `${e.type} ${e.text}`));
 
   // Notification / client-reconfig scripts (spawned on their own thread) and webhooks: event sinks.
   const hooks = startScriptServices({ state, events, clock, log: (level, msg) => log.log(level, msg) });
