@@ -12,8 +12,10 @@ import { formatFatalConfigError } from './config/fatal.js';
 import { ConfigSaver, strerror } from './config/flush.js';
 import { loadConfig } from './config/load.js';
 import { rewriteConfig } from './config/rewrite.js';
+import { aclOf } from './acl/registry.js';
 import type { LogLevel } from './config/server-options.js';
 import { readSettings } from './config/settings.js';
+import { configureTls, TLS_FATAL_LINE, TlsConfigError, tlsWanted, type TlsSetup } from './runtime/tls-config.js';
 import { ConfigLineError, isArgusError } from './errors.js';
 import { fileConfigIo } from './runtime/config-io.js';
 import { EventBus } from './events/bus.js';
@@ -91,6 +93,18 @@ export async function main(args: readonly string[]): Promise<void> {
   );
   log.warning('Configuration loaded');
 
+  // tls.c tlsConfigure, before anything listens or connects: a bad certificate stops start-up.
+  let tls: TlsSetup = { server: null, client: null };
+  if (tlsWanted(settings)) {
+    try {
+      tls = configureTls(settings);
+    } catch (e) {
+      if (!(e instanceof TlsConfigError)) throw e;
+      log.warning(e.message);
+      die(log, TLS_FATAL_LINE);
+    }
+  }
+
   const events = new EventBus(clock);
   // Logged at the event's level (debug events only there: they are never published).
   events.subscribe((e) => log.log(e.level, `${e.type} ${e.text}`));
@@ -100,7 +114,11 @@ export async function main(args: readonly string[]): Promise<void> {
 
   const saver = new ConfigSaver({
     path: configPath,
-    render: (old) => rewriteConfig(old, server, state, { cwd: process.cwd() }),
+    render: (old) => {
+      // the users as ACL SETUSER/DELUSER left them; until then the rewrite derives them itself
+      const acl = aclOf(server);
+      return rewriteConfig(old, server, state, { cwd: process.cwd(), ...(acl.dirty ? { aclUserLines: acl.lines() } : {}) });
+    },
     log: (level, msg) => log.log(level, msg),
   });
 
@@ -114,6 +132,7 @@ export async function main(args: readonly string[]): Promise<void> {
     shards: resolveShardCount(server.getInt('argus-shards', 0)),
     listenPort: settings.tlsReplication && settings.tlsPort ? settings.tlsPort : settings.port,
     requirepass: settings.requirepass,
+    tls: tls.client,
     // argv: [script, master, role, state, from-ip, from-port, to-ip, to-port]
     clientReconfig: ([, master, role, st, fromIp, fromPort, toIp, toPort]) =>
       void hooks.scripts.clientReconfig(master!, role as 'leader' | 'observer', st!, fromIp!, Number(fromPort), toIp!, Number(toPort)),
@@ -165,9 +184,11 @@ export async function main(args: readonly string[]): Promise<void> {
       maxclients: settings.maxclients,
       timeout: settings.timeout,
       protectedMode: settings.protectedMode,
-      defaultUserHasPassword: () => Boolean(server.get('requirepass')?.[0]),
+      defaultUserHasPassword: () => aclOf(server).authRequired(),
       tcpKeepalive: settings.tcpKeepalive,
       pubsubLimits: settings.clientOutputBufferLimitPubsub,
+      tlsPort: settings.tlsPort,
+      tls: tls.server,
     },
     stats: processInfo.stats,
     dispatch: (session: ClientSession, argv: readonly string[]) => dispatch({ client: session, sentinel: context }, argv),
@@ -209,10 +230,13 @@ export async function main(args: readonly string[]): Promise<void> {
     await resp.start();
   } catch (e) {
     // The server already logged Redis's `Warning: Could not create server TCP listening socket` line.
-    if (isArgusError(e, 'ARGUS_ERR_LISTEN')) die(log, `Failed listening on port ${settings.port} (TCP), aborting.`);
+    if (isArgusError(e, 'ARGUS_ERR_LISTEN')) {
+      const transport = e.context.transport === 'TLS' ? 'TLS' : 'TCP';
+      die(log, `Failed listening on port ${transport === 'TLS' ? settings.tlsPort : settings.port} (${transport}), aborting.`);
+    }
     throw e;
   }
-  log.notice(`Running mode=sentinel, port=${settings.port}.`);
+  log.notice(`Running mode=sentinel, port=${settings.port || settings.tlsPort}.`);
   if (settings.pidfile) {
     const failed = writePidfile(settings.pidfile);
     if (failed) log.warning(`Failed to write PID file: ${failed}`);

@@ -1,5 +1,6 @@
 import type { EventLevel, SentinelEvent } from '../events/event.js';
 import type { Clock, Random } from '../runtime/clock.js';
+import type { ClientTlsMaterial } from '../runtime/tls-config.js';
 import type { Effect } from '../sentinel/effects.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelTimings } from '../sentinel/timings.js';
@@ -28,6 +29,11 @@ export interface ShardGlobals {
   readonly tilt: boolean;
   /** SENTINEL SIMULATE-FAILURE bits: 1 crash after election, 2 crash after promotion */
   readonly simFailureFlags: number;
+  /**
+   * tls-replication yes: the client certificate, key and CA (PEM, read on the main thread) every
+   * outgoing link uses; absent or null = plain TCP
+   */
+  readonly tls?: ClientTlsMaterial | null;
 }
 
 /** What a coordinator may ask of the shard that hosts it. */

@@ -1,6 +1,7 @@
 import { instanceDescription } from '../events/event.js';
 import { InstanceLink } from '../links/instance-link.js';
 import { PeerLinks } from '../links/peer-links.js';
+import { clientTlsOptions } from '../links/tls-context.js';
 import type { ConnectionKind, LinkCredentials } from '../links/types.js';
 import type { Effect } from '../sentinel/effects.js';
 import { startUserFailover } from '../sentinel/failover.js';
@@ -423,10 +424,13 @@ class Coordinator implements MasterCoordinator, ActorHost {
     credentials: () => LinkCredentials,
     on: { connected: (kind: ConnectionKind) => void; disconnected: (kind: ConnectionKind, reason: string) => void },
   ): InstanceLink {
+    // tls-replication yes: every link (master, replicas, peers) is TLS (security.md §6)
+    const tls = this.#services.globals().tls;
     return new InstanceLink({
       host,
       port,
       pubsub,
+      ...(tls ? { tls: clientTlsOptions(tls) } : {}),
       credentials,
       rename: (command) => renameCommand(this.master, command),
       clientName: (kind) => `sentinel-${this.#services.globals().myid.slice(0, 8)}-${kind === 'cc' ? 'cmd' : 'pubsub'}`,

@@ -21,6 +21,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelState } from '../sentinel/state.js';
+import type { ClientTlsMaterial } from '../runtime/tls-config.js';
 import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import { shardOf } from './placement.js';
 import { applySnapshot, operatorKey, toSnapshot, type InfoCacheEntry, type ShardBatch, type StampedSnapshot } from './protocol.js';
@@ -45,6 +46,8 @@ export interface ShardHostOptions {
   readonly listenPort: number;
   /** sent to peers when sentinel-pass is unset */
   readonly requirepass: string | null;
+  /** tls-replication yes: the client TLS material every outgoing link uses */
+  readonly tls?: ClientTlsMaterial | null;
   /** the thread entry; default dist/workers/shard.js (tests pass one with a fake coordinator) */
   readonly workerUrl?: URL;
   /** handed to the thread as ShardInit.extra (test factories' options) */
@@ -60,7 +63,12 @@ export interface ShardHostOptions {
 export const defaultWorkerUrl = (): URL => new URL('../../workers/shard.js', import.meta.url);
 
 /** The process-wide settings a shard needs, from the main thread's state. */
-export function shardGlobals(state: SentinelState, listenPort: number, requirepass: string | null): ShardGlobals {
+export function shardGlobals(
+  state: SentinelState,
+  listenPort: number,
+  requirepass: string | null,
+  tls: ClientTlsMaterial | null = null,
+): ShardGlobals {
   return {
     myid: state.myid,
     currentEpoch: state.currentEpoch,
@@ -75,6 +83,7 @@ export function shardGlobals(state: SentinelState, listenPort: number, requirepa
     timings: { ...state.timings },
     tilt: state.tilt,
     simFailureFlags: state.simFailureFlags,
+    tls,
   };
 }
 
@@ -317,7 +326,7 @@ export class ShardHost implements MonitorControl {
     const { state } = this.#opts;
     this.#epoch.raise(state.currentEpoch);
     state.currentEpoch = this.#epoch.get();
-    return shardGlobals(state, this.#opts.listenPort, this.#opts.requirepass);
+    return shardGlobals(state, this.#opts.listenPort, this.#opts.requirepass, this.#opts.tls ?? null);
   }
 
   #stamp(m: MasterRecord): StampedSnapshot {

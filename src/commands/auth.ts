@@ -1,5 +1,6 @@
 import { ok } from '../resp/reply.js';
-import { checkCredentials, DEFAULT_USER, defaultUserPassword } from './auth-check.js';
+import { checkCredentials, DEFAULT_USER, defaultUserNopass } from './auth-check.js';
+import { logAcl } from './acl/check.js';
 import { replyError } from './reply-errors.js';
 import type { ArgusCommandSpec } from './spec.js';
 
@@ -16,10 +17,13 @@ export const authCommand: ArgusCommandSpec = {
   run({ client, sentinel }, argv) {
     if (argv.length > 3) return replyError.syntax();
     // the one-argument form keeps its old error when the default user has no password
-    if (argv.length === 2 && defaultUserPassword(sentinel.server) === null) return replyError.authWithoutPassword();
+    if (argv.length === 2 && defaultUserNopass(sentinel.server)) return replyError.authWithoutPassword();
     const [username, password] = argv.length === 2 ? [DEFAULT_USER, argv[1]!] : [argv[1]!, argv[2]!];
     // a failed attempt leaves an earlier login in place, as in Redis
-    if (!checkCredentials(sentinel.server, username, password)) return replyError.wrongPass();
+    if (!checkCredentials(sentinel.server, username, password)) {
+      logAcl({ client, sentinel }, 'auth', 'auth', username);
+      return replyError.wrongPass();
+    }
     client.authenticated = true;
     client.user = username;
     return ok;

@@ -1,4 +1,6 @@
 import type { Reply } from '../resp/reply.js';
+import { aclOf } from '../acl/registry.js';
+import { logAcl, checkPermission, noPermReply } from './acl/check.js';
 import { authRequired } from './auth-check.js';
 import { extrasOf } from './client/extras.js';
 import { replyError } from './reply-errors.js';
@@ -70,6 +72,15 @@ export function dispatch(ctx: CommandContext, argv: readonly string[]): CommandR
   if (!arityOk(spec.arity, argv.length)) return finish(replyError.wrongArity(fullname));
   if (authRequired(sentinel.server, client.authenticated) && !spec.flags.includes('no_auth')) {
     return finish(replyError.noAuth());
+  }
+  // processCommand: ACLCheckAllPerm after the authentication check (AUTH and HELLO included)
+  const user = aclOf(sentinel.server).get(client.user);
+  if (user !== undefined) {
+    const denial = checkPermission(user, { command, fullname, categories: spec.categories, noAuth: spec.flags.includes('no_auth') }, argv);
+    if (denial !== null) {
+      logAcl(ctx, denial.reason, denial.reason === 'command' ? fullname : denial.object, client.user);
+      return finish(noPermReply(client.user, fullname, denial));
+    }
   }
   const subscribed = client.channels.size + client.patterns.size > 0;
   if (client.resp === 2 && subscribed && !PUBSUB_CONTEXT_COMMANDS.has(command)) {

@@ -1,5 +1,6 @@
 import { REDIS_COMPAT_VERSION } from '../version.js';
 import { array, bulk, int, map, type Reply } from '../resp/reply.js';
+import { logAcl } from './acl/check.js';
 import { authRequired, checkCredentials } from './auth-check.js';
 import { validClientAttr } from './client/validate.js';
 import { parseLongLong } from './parse-int.js';
@@ -58,7 +59,10 @@ export const helloCommand: ArgusCommandSpec = {
       }
     }
     if (credentials !== null) {
-      if (!checkCredentials(sentinel.server, credentials[0], credentials[1])) return replyError.wrongPass();
+      if (!checkCredentials(sentinel.server, credentials[0], credentials[1])) {
+        logAcl({ client, sentinel }, 'auth', 'hello', credentials[0]);
+        return replyError.wrongPass();
+      }
       client.authenticated = true;
       client.user = credentials[0];
     }

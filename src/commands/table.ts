@@ -1,3 +1,4 @@
+import { aclCommand } from './acl.js';
 import { authCommand } from './auth.js';
 import { clientCommand } from './client.js';
 import { commandCommand } from './command.js';
@@ -27,6 +28,7 @@ let table: ReadonlyMap<string, ArgusCommandSpec> | null = null;
 export function commandTable(): ReadonlyMap<string, ArgusCommandSpec> {
   table ??= new Map(
     [
+      aclCommand,
       authCommand,
       clientCommand,
       commandCommand,

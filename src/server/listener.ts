@@ -11,6 +11,7 @@
  *   always arrive on the IPv4 socket with plain dotted addresses.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { ArgusError } from '../errors.js';
 import type { LineLevel } from '../runtime/logger.js';
 
@@ -62,6 +63,8 @@ export interface ListenerOptions {
   readonly log: (level: LineLevel, msg: string) => void;
   /** tcp-backlog */
   readonly backlog?: number;
+  /** tls-port: accept TLS with these options; `onConnection` gets the socket once the handshake is done */
+  readonly tls?: TlsOptions;
 }
 
 export class Listener {
@@ -88,18 +91,25 @@ export class Listener {
         if (UNSUPPORTED.has(err.code ?? '')) continue;
         await this.stop();
         throw new ArgusError('ARGUS_ERR_LISTEN', line, {
-          address: addr.display, port, errno: err.code ?? 'unknown',
+          address: addr.display, port, errno: err.code ?? 'unknown', transport: this.#opts.tls ? 'TLS' : 'TCP',
         }, { cause: err });
       }
     }
     if (this.#servers.length === 0) {
-      throw new ArgusError('ARGUS_ERR_LISTEN', 'Configured to not listen anywhere, exiting.', { port });
+      throw new ArgusError('ARGUS_ERR_LISTEN', 'Configured to not listen anywhere, exiting.', {
+        port, transport: this.#opts.tls ? 'TLS' : 'TCP',
+      });
     }
   }
 
   #listenOne(addr: BindAddress): Promise<Server> {
     return new Promise((resolve, reject) => {
-      const srv = createServer({ allowHalfOpen: true, noDelay: true }, this.#opts.onConnection);
+      const { tls } = this.#opts;
+      const srv: Server = tls
+        ? createTlsServer({ ...tls, allowHalfOpen: true, noDelay: true }, (socket) => this.#secureAccept(socket))
+        : createServer({ allowHalfOpen: true, noDelay: true }, this.#opts.onConnection);
+      // A failed handshake (no or a bad client certificate, a plain client) costs only that socket.
+      if (tls) srv.on('tlsClientError', (e: Error) => this.#opts.log('verbose', `Error accepting a client connection: ${e.message}`));
       const onError = (e: Error): void => {
         srv.close();
         reject(e);
@@ -112,6 +122,23 @@ export class Listener {
         resolve(srv);
       });
     });
+  }
+
+  /**
+   * tls-auth-clients optional (requestCert without rejectUnauthorized): OpenSSL's SSL_VERIFY_PEER
+   * still refuses a certificate that does not verify; only a client that sends none gets in.
+   */
+  #secureAccept(socket: TLSSocket): void {
+    const { tls } = this.#opts;
+    if (tls?.requestCert && !tls.rejectUnauthorized && !socket.authorized) {
+      const cert = socket.getPeerCertificate();
+      if (cert && Object.keys(cert).length > 0) {
+        this.#opts.log('verbose', `Error accepting a client connection: ${String(socket.authorizationError)}`);
+        socket.destroy();
+        return;
+      }
+    }
+    this.#opts.onConnection(socket);
   }
 
   /** The bound addresses, e.g. for logs and tests. */

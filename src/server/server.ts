@@ -4,6 +4,7 @@
  * here: every request goes to the `dispatch` function the composition root hands in.
  */
 import type { Socket } from 'node:net';
+import type { TlsOptions } from 'node:tls';
 import type { ServerStats } from '../commands/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
@@ -35,6 +36,10 @@ export interface RespServerSettings {
   readonly maxBulkLen?: number;
   /** tcp-backlog (default 511) */
   readonly backlog?: number;
+  /** tls-port: also listen with TLS there (same bind addresses); 0 or absent = no TLS */
+  readonly tlsPort?: number;
+  /** the server side of tls.c's context (config/tls.ts configureTls); required with tlsPort */
+  readonly tls?: TlsOptions | null;
 }
 
 export interface RespServerOptions {
@@ -90,6 +95,7 @@ export class RespServer {
 
   readonly #opts: RespServerOptions;
   readonly #listener: Listener;
+  readonly #tlsListener: Listener | null;
   readonly #connections = new Set<ClientConnection>();
   #cron: NodeJS.Timeout | null = null;
 
@@ -104,11 +110,29 @@ export class RespServer {
       log: opts.log,
       onConnection: (socket) => this.#accept(socket),
     });
+    const tlsPort = settings.tlsPort ?? 0;
+    this.#tlsListener =
+      tlsPort > 0 && settings.tls
+        ? new Listener({
+            port: tlsPort,
+            bind: settings.bind,
+            backlog: settings.backlog,
+            log: opts.log,
+            tls: settings.tls,
+            onConnection: (socket) => this.#accept(socket),
+          })
+        : null;
   }
 
   /** Rejects with ARGUS_ERR_LISTEN when a required address cannot be bound. */
   async start(): Promise<void> {
     await this.#listener.start();
+    try {
+      await this.#tlsListener?.start();
+    } catch (e) {
+      await this.#listener.stop();
+      throw e;
+    }
     const interval = this.#opts.cronIntervalMs ?? 1000;
     this.#cron = setInterval(() => this.#closeIdleClients(), interval);
     this.#cron.unref();
@@ -118,7 +142,7 @@ export class RespServer {
   async stop(): Promise<void> {
     if (this.#cron) clearInterval(this.#cron);
     this.#cron = null;
-    const closing = this.#listener.stop();
+    const closing = Promise.all([this.#listener.stop(), this.#tlsListener?.stop()]);
     for (const c of [...this.#connections]) c.close();
     await closing;
   }
@@ -126,6 +150,11 @@ export class RespServer {
   /** The addresses actually listened on. */
   addresses(): { address: string; port: number }[] {
     return this.#listener.addresses();
+  }
+
+  /** The addresses listened on with TLS (tls-port). */
+  tlsAddresses(): { address: string; port: number }[] {
+    return this.#tlsListener?.addresses() ?? [];
   }
 
   /** Publish to local subscribers; the number of deliveries. */
