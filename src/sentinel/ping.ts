@@ -77,13 +77,15 @@ export function onLinkConnected(ri: InstanceRecord, kind: ConnectionKind, _now: 
  */
 export function onLinkDisconnected(ri: InstanceRecord, kind: ConnectionKind, now: number): void {
   const { link } = ri;
+  // sentinel.c reconnects within a tick, counts the link as connected again from the attempt,
+  // and queues a PING with it ("send a PING ASAP when reconnecting"), so a dead instance's
+  // silence is counted from the first attempt after the drop, not from its last answer: SDOWN
+  // comes down-after past the outage, never earlier. Argus keeps the link disconnected until it
+  // is really back, and counts from the drop itself — of either connection: the CLIENT KILL of
+  // a reconfiguration drops the pub/sub one of a healthy replica too.
+  const wasUp = kind === 'cc' ? link.ccConnected : link.pcConnected;
+  if (wasUp && link.actPingTime === 0) link.actPingTime = now;
   if (kind === 'cc') {
-    // sentinel.c sentinelReconnectInstance queues a PING on every reconnect attempt ("send a
-    // PING ASAP when reconnecting"), so a dead instance's silence is counted from the first
-    // attempt after the drop, not from its last answer: SDOWN comes down-after past the
-    // outage, never earlier. Argus counts from the drop itself, which is that attempt without
-    // the tick's delay.
-    if (link.ccConnected && link.actPingTime === 0) link.actPingTime = now;
     link.ccConnected = false;
     link.pendingCommands = 0;
   } else {

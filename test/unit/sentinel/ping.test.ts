@@ -128,3 +128,13 @@ test('ping: a dropped command connection counts as an unanswered PING from the d
   onLinkDisconnected(m, 'cc', T0 + 90);
   t.is(m.link.actPingTime, T0 + 50, 'a failed reconnect does not move it');
 });
+
+test('ping: a dropped pub/sub connection also starts the silence count, not the last answer', (t) => {
+  const m = masterAt();
+  onLinkConnected(m, 'cc', T0);
+  onLinkConnected(m, 'pc', T0);
+  m.link.actPingTime = 0;
+  m.link.lastAvailTime = T0 - 5_000;
+  onLinkDisconnected(m, 'pc', T0 + 10);
+  t.is(m.link.actPingTime, T0 + 10);
+});
