@@ -37,11 +37,8 @@ export interface StrtolResult {
   overflow: boolean;
 }
 
-/**
- * strtoll(3) for base 10 or 8: leading whitespace, an optional sign, digits; clamps to the
- * long long range on overflow (ERANGE).
- */
-export function strtoll(s: string, base: 8 | 10 = 10): StrtolResult {
+/** The C parsers' common scan: leading whitespace, an optional sign, then digits up to `maxDigit`. */
+function scanNumber(s: string, maxDigit: '7' | '9'): { neg: boolean; start: number; end: number } {
   let i = 0;
   while (isCSpace(s[i])) i++;
   let neg = false;
@@ -50,8 +47,16 @@ export function strtoll(s: string, base: 8 | 10 = 10): StrtolResult {
     i++;
   }
   const start = i;
-  const max = base === 8 ? '7' : '9';
-  while (s[i] !== undefined && s[i]! >= '0' && s[i]! <= max) i++;
+  while (s[i] !== undefined && s[i]! >= '0' && s[i]! <= maxDigit) i++;
+  return { neg, start, end: i };
+}
+
+/**
+ * strtoll(3) for base 10 or 8: leading whitespace, an optional sign, digits; clamps to the
+ * long long range on overflow (ERANGE).
+ */
+export function strtoll(s: string, base: 8 | 10 = 10): StrtolResult {
+  const { neg, start, end: i } = scanNumber(s, base === 8 ? '7' : '9');
   if (i === start) return { value: 0n, end: 0, overflow: false };
   let v = BigInt(base === 8 ? `0o${s.slice(start, i)}` : s.slice(start, i));
   if (neg) v = -v;
@@ -65,15 +70,7 @@ export function strtoll(s: string, base: 8 | 10 = 10): StrtolResult {
  * ("-1" is 2^64-1), overflow gives ULLONG_MAX, no digits gives 0.
  */
 export function strtoull(s: string): bigint {
-  let i = 0;
-  while (isCSpace(s[i])) i++;
-  let neg = false;
-  if (s[i] === '+' || s[i] === '-') {
-    neg = s[i] === '-';
-    i++;
-  }
-  const start = i;
-  while (isDigit(s[i])) i++;
+  const { neg, start, end: i } = scanNumber(s, '9');
   if (i === start) return 0n;
   const v = BigInt(s.slice(start, i));
   if (v > ULLONG_MAX) return ULLONG_MAX;
