@@ -31,17 +31,17 @@
  * stops starting new faults after S seconds (default 300; with --duration alone, faults go on until
  * then). Everything started is killed and every temp dir removed on exit, Ctrl-C included.
  */
-import { intFlag } from './lib/flags.js';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { intFlag, stringFlags } from './lib/flags.js';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { faultPlan, FAULT_KINDS, injectFault, recoverFault, rng, type FaultKind } from './lib/faults.js';
 import { Fleet, sleep, type FleetMaster } from './lib/fleet.js';
-import { EventStream, IMPL_NAME, parseInfoSentinel, slowCall, startMonitor, waitDiscovery, type Impl, type Monitor, type SentinelEvent } from './lib/monitors.js';
-import { CpuWindow, rssKiB } from './lib/procstat.js';
+import { availableImpls, EventStream, idleBaseline, IMPL_NAME, parseInfoSentinel, slowCall, startMonitor, waitDiscovery, type Impl, type Monitor, type SentinelEvent } from './lib/monitors.js';
+import { CpuWindow, nofileLimits, rssKiB } from './lib/procstat.js';
 import { Progress } from './lib/progress.js';
 import { reapAll } from './lib/reaper.js';
-import { percentile, table } from './lib/stats.js';
+import { fmt, percentile, ratio, table } from './lib/stats.js';
+import { Waiter } from './lib/waiter.js';
 import { RawClient } from '../test/helpers/raw-client.js';
 
 interface Options {
@@ -64,29 +64,7 @@ const USAGE =
   '          [--duration S=300] [--parallel P=3] [--quiet S=5] [--only argus|redis] [--seed N] [--json PATH] [--logs DIR]';
 
 function parseOptions(args: string[]): Options {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      masters: { type: 'string' },
-      replicas: { type: 'string' },
-      'down-after': { type: 'string' },
-      faults: { type: 'string' },
-      'argus-ping-period': { type: 'string' },
-      duration: { type: 'string' },
-      parallel: { type: 'string' },
-      quiet: { type: 'string' },
-      only: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'string' },
-      logs: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+  const values = stringFlags(args, ['masters', 'replicas', 'down-after', 'faults', 'argus-ping-period', 'duration', 'parallel', 'quiet', 'only', 'seed', 'json', 'logs'], USAGE);
   const int = intFlag(USAGE);
   const masters = int('masters', values.masters, 10, 1, 1000);
   const durationGiven = values.duration !== undefined;
@@ -107,13 +85,6 @@ function parseOptions(args: string[]): Options {
     json: values.json ?? null,
     logs: values.logs ?? null,
   };
-}
-
-/** Soft and hard RLIMIT_NOFILE of this process, from /proc/self/limits. */
-function nofileLimits(): { soft: number; hard: number } {
-  const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'latin1'));
-  const n = (s: string | undefined) => (s === undefined || s === 'unlimited' ? Number.POSITIVE_INFINITY : Number(s));
-  return { soft: n(m?.[1]), hard: n(m?.[2]) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,26 +137,6 @@ interface MonitorRun {
   sdown: Set<string>;
 }
 
-/**
- * RSS and CPU of a monitor with no master (1 s to settle, then a 2 s window): the base that the
- * per-master figures are measured above.
- */
-async function idleBaseline(impl: Impl): Promise<{ rssKiB: number; cpuPct: number }> {
-  const mon = await startMonitor(impl, '');
-  try {
-    await sleep(1_000);
-    const w = new CpuWindow(mon.pid).start();
-    await sleep(2_000);
-    return { rssKiB: rssKiB(w.pids), cpuPct: w.stop().pct };
-  } finally {
-    await mon.stop();
-  }
-}
-
-const fmt = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
-const ratio = (a: number | null | undefined, b: number | null | undefined, digits = 2): string =>
-  a === null || a === undefined || b === null || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b <= 0 || a < 0 ? 'n/a' : (a / b).toFixed(digits);
-
 /** Options and the open-files check; throws with a message meant for the user. */
 function prepare(args: string[]): { o: Options; monitorNofile: number; soft: number } {
   const o = parseOptions(args);
@@ -220,6 +171,13 @@ export async function run(args: string[] = []): Promise<void> {
     return;
   }
   const { o, monitorNofile, soft } = prepared;
+  const avail = availableImpls(o.impls);
+  if (avail.note) process.stdout.write(`note: ${avail.note}\n`);
+  if (avail.impls.length === 0) {
+    process.exitCode = 2;
+    return;
+  }
+  o.impls = avail.impls;
   const random = rng(o.seed);
   const instances = o.masters * (1 + o.replicas);
   const both = o.impls.length === 2;
@@ -239,26 +197,9 @@ export async function run(args: string[] = []): Promise<void> {
   const falseEvents: FalseEvent[] = [];
   const excluded = new Set<string>();
   const active = new Map<string, Fault>();
-  const wakers = new Set<() => void>();
-  const wake = () => {
-    for (const w of wakers) w();
-    wakers.clear();
-  };
-  /** Waits until `pred()` or `deadline` (performance.now() time); re-checks after every event. */
-  const until = async (pred: () => boolean, deadline: number): Promise<boolean> => {
-    for (;;) {
-      if (pred()) return true;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await new Promise<void>((res) => {
-        const t = setTimeout(res, Math.min(left, 250));
-        wakers.add(() => {
-          clearTimeout(t);
-          res();
-        });
-      });
-    }
-  };
+  const waiter = new Waiter();
+  const wake = () => waiter.wake();
+  const until = (pred: () => boolean, deadline: number) => waiter.until(pred, deadline);
 
   const onEvent = (impl: Impl) => (e: SentinelEvent) => {
     const r = runs.get(impl);

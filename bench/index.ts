@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { run as configFlush } from './config-flush.js';
 import { run as detection } from './detection-latency.js';
 import { run as failover } from './failover.js';
+import { run as fleetSim } from './fleet-sim.js';
+import { run as latency } from './latency.js';
 import { run as scriptSpawn } from './script-spawn.js';
 import { run as startup } from './startup.js';
 import { run as threadMessages } from './thread-messages.js';
@@ -16,8 +18,10 @@ const BENCHES: Readonly<Record<string, (args: string[]) => Promise<void>>> = {
   'config-flush': configFlush,
   detection,
   failover,
+  latency,
   'thread-messages': () => threadMessages(),
   'script-spawn': () => scriptSpawn(),
+  'fleet-sim': fleetSim,
 };
 
 /** Leading words name benchmarks; everything from the first `-`-word on goes to each of them. */

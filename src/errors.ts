@@ -11,7 +11,9 @@ export type ArgusErrorCode =
   | 'ARGUS_ERR_LISTEN'
   | 'ARGUS_ERR_PROTOCOL'
   | 'ARGUS_ERR_SHARD_EXIT'
-  | 'ARGUS_ERR_SHARD_PROTOCOL';
+  | 'ARGUS_ERR_SHARD_PROTOCOL'
+  | 'ARGUS_ERR_DNS_TIMEOUT'
+  | 'ARGUS_ERR_DNS_LOOKUP';
 
 export class ArgusError extends Error {
   readonly code: ArgusErrorCode;

@@ -28,6 +28,7 @@ import { newServerStats, RespServer } from './server/server.js';
 import { ShardHost } from './actors/shard-host.js';
 import { startScriptServices } from './scripts/services.js';
 import { resolveShardCount } from './actors/placement.js';
+import { hostResolver } from './commands/sentinel/host-check.js';
 import { ARGUS_VERSION, REDIS_COMPAT_VERSION } from './version.js';
 
 export function versionLine(): string {
@@ -105,6 +106,10 @@ export async function main(args: readonly string[]): Promise<void> {
     }
   }
 
+  // Hostnames resolve off the event loop with a deadline, here (SENTINEL MONITOR) and in the shards.
+  const dns = { timeoutMs: settings.dnsTimeoutMs, servers: settings.dnsServers };
+  hostResolver.configure(dns, (level, msg) => log.log(level, msg));
+
   const events = new EventBus(clock);
   // Logged at the event's level (debug events only there: they are never published).
   events.subscribe((e) => log.log(e.level, `${e.type} ${e.text}`));
@@ -123,16 +128,18 @@ export async function main(args: readonly string[]): Promise<void> {
   });
 
   // Monitoring runs in shard workers; the main thread keeps the mirror the commands read.
+  const shardCount = resolveShardCount(server.getInt('argus-shards', 0));
   const shards = new ShardHost({
     state,
     events,
     clock,
     log: (level, msg) => log.log(level, msg),
     saveConfig: () => saver.save(),
-    shards: resolveShardCount(server.getInt('argus-shards', 0)),
+    shards: shardCount,
     listenPort: settings.tlsReplication && settings.tlsPort ? settings.tlsPort : settings.port,
     requirepass: settings.requirepass,
     tls: tls.client,
+    dns,
     // argv: [script, master, role, state, from-ip, from-port, to-ip, to-port]
     clientReconfig: ([, master, role, st, fromIp, fromPort, toIp, toPort]) =>
       void hooks.scripts.clientReconfig(master!, role as 'leader' | 'observer', st!, fromIp!, Number(fromPort), toIp!, Number(toPort)),
@@ -150,6 +157,13 @@ export async function main(args: readonly string[]): Promise<void> {
     tcpPort: settings.port,
     hz: () => timer.hz,
     stats: newServerStats(),
+    argus: () => ({
+      shards: shardCount,
+      configSaves: saver.saves,
+      configSaveRequests: saver.requests,
+      configSaveFailures: saver.failures,
+      configLastSaveMs: saver.lastDurationMs,
+    }),
   };
 
   let shuttingDown = false;
@@ -187,6 +201,8 @@ export async function main(args: readonly string[]): Promise<void> {
       defaultUserHasPassword: () => aclOf(server).authRequired(),
       tcpKeepalive: settings.tcpKeepalive,
       pubsubLimits: settings.clientOutputBufferLimitPubsub,
+      maxQueryBuffer: settings.clientQueryBufferLimit,
+      maxBulkLen: settings.protoMaxBulkLen,
       tlsPort: settings.tlsPort,
       tls: tls.server,
     },

@@ -6,12 +6,28 @@
  *   kill — SIGKILL: every connection is reset, new connections are refused; recovered by
  *          starting redis-server again on the same port (an empty master with a new run id).
  *
- * The fault time is taken right after the kill(2) that does it returns.
+ * And two blips a sentinel must ride out without declaring the master down:
+ *
+ *   drop  — CLIENT KILL TYPE normal and TYPE pubsub on the master: every sentinel's command and
+ *           pub/sub link is reset at once, as a flapping switch or a restarted proxy would do,
+ *           while replication links stay up. Needs no root and no firewall rule.
+ *   stall — SIGSTOP for a time shorter than down-after, then SIGCONT: a GC-like pause, a slow
+ *           fork, a VM steal. Replies arrive late but before the deadline.
+ *
+ * The fault time is taken right after the kill(2) that does it returns (or the CLIENT KILL is
+ * written).
  */
-import type { RedisServer } from './fleet.js';
+import { encodeCommand, RawClient } from '../../test/helpers/raw-client.js';
+import { sleep, type RedisServer } from './fleet.js';
 
 export type FaultKind = 'hang' | 'kill';
 export const FAULT_KINDS: readonly FaultKind[] = ['hang', 'kill'];
+
+export type BlipKind = 'drop' | 'stall';
+export type LatencyKind = FaultKind | BlipKind;
+export const LATENCY_KINDS: readonly LatencyKind[] = ['hang', 'kill', 'drop', 'stall'];
+/** hang and kill take the master away until it is recovered; a blip ends by itself */
+export const isOutage = (k: LatencyKind): k is FaultKind => k === 'hang' || k === 'kill';
 
 /** Does the fault; resolves with performance.now() right after the signal was sent. */
 export async function injectFault(server: RedisServer, kind: FaultKind): Promise<number> {
@@ -29,6 +45,47 @@ export async function injectFault(server: RedisServer, kind: FaultKind): Promise
 export async function recoverFault(server: RedisServer, kind: FaultKind): Promise<number> {
   if (kind === 'hang') server.resume();
   else await server.restart();
+  return performance.now();
+}
+
+/** Connections on a redis-server named by a sentinel (`sentinel-<id>-cmd` / `-pubsub`, both monitors). */
+const sentinelLinks = (clientList: unknown): number => String(clientList).match(/ name=sentinel-/g)?.length ?? 0;
+
+/**
+ * drop: kills every normal and pub/sub connection of the server but the one asking (SKIPME is
+ * Redis's default), calls `onKilled` with the time the kill was written, then watches CLIENT
+ * LIST every 10 ms until as many sentinel links are back as before, or `watchMs` passes.
+ * `relinkMs` = ms from the kill until the last link is back, null if not by then.
+ */
+export async function dropConnections(
+  port: number,
+  watchMs: number,
+  onKilled: (at: number) => void,
+): Promise<{ at: number; killed: number; links: number; relinkMs: number | null }> {
+  const c = await RawClient.open(port);
+  try {
+    const links = sentinelLinks((await c.call('CLIENT', 'LIST')).value);
+    c.send(Buffer.concat([encodeCommand('CLIENT', 'KILL', 'TYPE', 'normal'), encodeCommand('CLIENT', 'KILL', 'TYPE', 'pubsub')]));
+    const at = performance.now();
+    onKilled(at);
+    const killed = Number((await c.read()).value) + Number((await c.read()).value);
+    for (;;) {
+      const now = performance.now();
+      if (sentinelLinks((await c.call('CLIENT', 'LIST')).value) >= links) return { at, killed, links, relinkMs: now - at };
+      if (now > at + watchMs) return { at, killed, links, relinkMs: null };
+      await sleep(10);
+    }
+  } finally {
+    c.close();
+  }
+}
+
+/** stall: SIGSTOP (`onStopped` gets its time), `ms` later SIGCONT; resolves with the SIGCONT time. */
+export async function stallServer(server: RedisServer, ms: number, onStopped: (at: number) => void): Promise<number> {
+  server.hang();
+  onStopped(performance.now());
+  await sleep(ms);
+  server.resume();
   return performance.now();
 }
 

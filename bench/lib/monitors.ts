@@ -5,17 +5,40 @@
  * `INFO sentinel` reader used to see what they have discovered.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { ARGUS_BIN, REDIS_SENTINEL } from '../../test/helpers/processes.js';
 import { freePort } from '../../test/helpers/ports.js';
 import { encodeCommand, parseReply, RawClient } from '../../test/helpers/raw-client.js';
 import { sleep, waitPort } from './fleet.js';
+import { CpuWindow, rssKiB } from './procstat.js';
 import { trackChild, trackedTempDir } from './reaper.js';
 
 export type Impl = 'argus' | 'redis';
 export const IMPL_NAME: Record<Impl, string> = { argus: 'argus', redis: 'redis-sentinel' };
+
+/** Is `cmd` (a name looked up on PATH, or a path) an executable file? */
+export function onPath(cmd: string): boolean {
+  const candidates = cmd.includes('/') ? [cmd] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, cmd));
+  return candidates.some((p) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The monitors a bench can run here: redis-sentinel only when installed, with a note why not. */
+export function availableImpls(wanted: readonly Impl[]): { impls: Impl[]; note: string | null } {
+  if (!wanted.includes('redis') || onPath(REDIS_SENTINEL)) return { impls: [...wanted], note: null };
+  return {
+    impls: wanted.filter((i) => i !== 'redis'),
+    note: `'${REDIS_SENTINEL}' is not on PATH: redis-sentinel is left out of this run (apt install redis-sentinel, or set REDIS_SENTINEL)`,
+  };
+}
 
 export interface Monitor {
   readonly impl: Impl;
@@ -202,5 +225,21 @@ export async function waitDiscovery(
     }
   } finally {
     c.close();
+  }
+}
+
+/**
+ * RSS and CPU of a monitor with no master (1 s to settle, then a 2 s window): the base that
+ * per-master figures are measured above.
+ */
+export async function idleBaseline(impl: Impl): Promise<{ rssKiB: number; cpuPct: number }> {
+  const mon = await startMonitor(impl, '');
+  try {
+    await sleep(1_000);
+    const w = new CpuWindow(mon.pid).start();
+    await sleep(2_000);
+    return { rssKiB: rssKiB(w.pids), cpuPct: w.stop().pct };
+  } finally {
+    await mon.stop();
   }
 }

@@ -98,3 +98,10 @@ export class CpuWindow {
     return this.#pids;
   }
 }
+
+/** Soft and hard RLIMIT_NOFILE of this process, from /proc/self/limits. */
+export function nofileLimits(): { soft: number; hard: number } {
+  const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(read('/proc/self/limits') ?? '');
+  const n = (s: string | undefined) => (s === undefined || s === 'unlimited' ? Number.POSITIVE_INFINITY : Number(s));
+  return { soft: n(m?.[1]), hard: n(m?.[2]) };
+}

@@ -1,6 +1,7 @@
 import type { EventLevel, SentinelEvent } from '../events/event.js';
 import type { Clock, Random } from '../runtime/clock.js';
 import type { ClientTlsMaterial } from '../runtime/tls-config.js';
+import type { DnsSettings } from '../links/host-resolver.js';
 import type { Effect } from '../sentinel/effects.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelTimings } from '../sentinel/timings.js';
@@ -34,6 +35,8 @@ export interface ShardGlobals {
    * outgoing link uses; absent or null = plain TCP
    */
   readonly tls?: ClientTlsMaterial | null;
+  /** argus-dns-timeout / argus-dns-servers, for the links' hostname lookups; absent = defaults */
+  readonly dns?: DnsSettings;
 }
 
 /** What a coordinator may ask of the shard that hosts it. */

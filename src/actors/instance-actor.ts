@@ -4,6 +4,7 @@ import { instanceEvent, type Effect } from '../sentinel/effects.js';
 import { announceHost } from '../sentinel/addr-match.js';
 import { formatHello, HELLO_CHANNEL } from '../sentinel/hello.js';
 import { SRI, type InstanceRecord, type MasterRecord } from '../sentinel/instance.js';
+import { noteCommandReply } from '../sentinel/link-errors.js';
 import { checkLinkInactivity, linkInactivityDeadline, type LinkActivity } from '../sentinel/link-inactivity.js';
 import { onHelloReply, onHelloSent, onInfoSent, periodicCommandsDue } from '../sentinel/periodic.js';
 import { onLinkConnected, onLinkDisconnected, onPingReply, onPingSent } from '../sentinel/ping.js';
@@ -92,6 +93,30 @@ export class InstanceActor {
     }
     this.#host.changed();
     this.wake();
+  }
+
+  /**
+   * Any reply on the link (AUTH and CLIENT SETNAME included, which Sentinel never reads):
+   * permission refusals are kept and logged (link-errors.ts). True when the record changed; a
+   * shared peer link reports to one actor, and the others call recordChanged().
+   */
+  commandReply(command: string, args: readonly string[], reply: LinkReply): boolean {
+    if (this.#stopped) return false;
+    const before = this.record.link.permErrors;
+    this.#host.apply(noteCommandReply(this.record, this.#host.master, command, args, reply));
+    if (this.record.link.permErrors === before) return false;
+    this.#host.changed();
+    return true;
+  }
+
+  /** A connection came up without sending `command` (AUTH with no password): it refuses nothing now. */
+  commandNotSent(command: string): boolean {
+    return this.commandReply(command, [], { kind: 'ok', value: null });
+  }
+
+  /** The record changed through another actor (a shared peer LinkState): mirror it. */
+  recordChanged(): void {
+    if (!this.#stopped) this.#host.changed();
   }
 
   /**

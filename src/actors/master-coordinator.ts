@@ -1,8 +1,9 @@
 import { instanceDescription } from '../events/event.js';
 import { InstanceLink } from '../links/instance-link.js';
+import { DEFAULT_DNS_SETTINGS, HostResolver } from '../links/host-resolver.js';
 import { PeerLinks } from '../links/peer-links.js';
 import { clientTlsOptions } from '../links/tls-context.js';
-import type { ConnectionKind, LinkCredentials } from '../links/types.js';
+import type { ConnectionKind, LinkCredentials, LinkReply } from '../links/types.js';
 import type { Effect } from '../sentinel/effects.js';
 import { startUserFailover } from '../sentinel/failover.js';
 import type { FailoverContext } from '../sentinel/failover-context.js';
@@ -34,6 +35,17 @@ const peerLinks = new PeerLinks<InstanceLink>();
 const peerActors = new Map<string, SharedPeer>();
 
 /**
+ * One resolver per shard thread: a name is looked up once however many links use it, and its
+ * last good address serves every master here (RuleContext.lookupIp, a failed re-resolve).
+ */
+let shardResolver: HostResolver | null = null;
+function resolverOf(services: ShardServices): HostResolver {
+  shardResolver ??= new HostResolver({ log: (level, message) => services.log(level, message) });
+  shardResolver.configure(services.globals().dns ?? DEFAULT_DNS_SETTINGS);
+  return shardResolver;
+}
+
+/**
  * The coordinator actor of one master: owns the instance actors of the master, its replicas and
  * its peer sentinels, runs the per-master rules on their effects, and reports to the shard.
  * (ODOWN, votes and the failover state machine join it in the failover issue.)
@@ -42,6 +54,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
   readonly name: string;
   readonly master: MasterRecord;
   readonly #services: ShardServices;
+  readonly #resolver: HostResolver;
   readonly #actors = new Map<InstanceRecord, InstanceActor>();
   /** the failover/ODOWN timer (nextFailoverWake) */
   #timer: NodeJS.Timeout | null = null;
@@ -52,6 +65,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
     this.name = master.name;
     this.master = master;
     this.#services = services;
+    this.#resolver = resolverOf(services);
   }
 
   start(): void {
@@ -94,7 +108,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
     m.replicas.clear();
     m.sentinels.clear();
     m.runid = null;
-    m.link = { ...m.link, disconnected: true, ccConnected: false, pcConnected: false, pendingCommands: 0, actPingTime: now, lastPongTime: now, lastAvailTime: now, lastPingTime: 0 };
+    m.link = { ...m.link, disconnected: true, ccConnected: false, pcConnected: false, pendingCommands: 0, actPingTime: now, lastPongTime: now, lastAvailTime: now, lastPingTime: 0, permErrors: [] };
     m.roleReportedTime = now;
     this.#addActor(m);
     this.changed();
@@ -176,6 +190,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
       currentEpoch: g.currentEpoch,
       random: (n) => random.int(n),
       wallTime: (t) => clock.wall() + (t - now),
+      lookupIp: (host) => this.#resolver.cached(host),
     };
   }
 
@@ -385,8 +400,13 @@ class Coordinator implements MasterCoordinator, ActorHost {
   #dataActor(record: InstanceRecord): InstanceActor {
     let actor: InstanceActor | null = null;
     const link = this.#newLink(record.addr.host, record.addr.port, true, () => this.#dataCredentials(), {
-      connected: (kind) => actor?.connected(kind),
+      connected: (kind) => {
+        actor?.connected(kind);
+        // auth-pass removed: no AUTH goes out any more, so an old AUTH refusal no longer stands
+        if (this.#dataCredentials().pass === null) actor?.commandNotSent('AUTH');
+      },
       disconnected: (kind, reason) => actor?.disconnected(kind, reason),
+      reply: (command, args, reply) => actor?.commandReply(command, args, reply),
     });
     actor = new InstanceActor(record, link, this);
     return actor;
@@ -404,8 +424,12 @@ class Coordinator implements MasterCoordinator, ActorHost {
     const fanOut = shared.actors;
     const link = peerLinks.acquire(runid, record.addr.host, record.addr.port, (host, port) =>
       this.#newLink(host, port, false, () => this.#peerCredentials(), {
-        connected: (kind) => fanOut.forEach((a) => a.connected(kind)),
+        connected: (kind) => {
+          fanOut.forEach((a) => a.connected(kind));
+          if (this.#peerCredentials().pass === null) sharedReply(fanOut, (a) => a.commandNotSent('AUTH'));
+        },
         disconnected: (kind, reason) => fanOut.forEach((a) => a.disconnected(kind, reason)),
+        reply: (command, args, reply) => sharedReply(fanOut, (a) => a.commandReply(command, args, reply)),
       }),
     );
     const first = fanOut.values().next().value as InstanceActor | undefined;
@@ -422,7 +446,11 @@ class Coordinator implements MasterCoordinator, ActorHost {
     port: number,
     pubsub: boolean,
     credentials: () => LinkCredentials,
-    on: { connected: (kind: ConnectionKind) => void; disconnected: (kind: ConnectionKind, reason: string) => void },
+    on: {
+      connected: (kind: ConnectionKind) => void;
+      disconnected: (kind: ConnectionKind, reason: string) => void;
+      reply: (command: string, args: readonly string[], reply: LinkReply) => void;
+    },
   ): InstanceLink {
     // tls-replication yes: every link (master, replicas, peers) is TLS (security.md §6)
     const tls = this.#services.globals().tls;
@@ -436,12 +464,14 @@ class Coordinator implements MasterCoordinator, ActorHost {
       clientName: (kind) => `sentinel-${this.#services.globals().myid.slice(0, 8)}-${kind === 'cc' ? 'cmd' : 'pubsub'}`,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       clock: this.#services.clock,
+      resolveHost: (h) => this.#resolver.resolve(h),
       // Our own hellos come back on the channel: ignore any that carry our id (sentinel.c strstr).
       onMessage: (channel, message) => {
         if (channel === HELLO_CHANNEL && !isOwnHello(message, this.#services.globals().myid)) this.#hello(message);
       },
       onConnected: on.connected,
       onDisconnected: on.disconnected,
+      onReply: on.reply,
     });
   }
 
@@ -459,6 +489,15 @@ class Coordinator implements MasterCoordinator, ActorHost {
   #wakeAll(): void {
     for (const actor of this.#actors.values()) actor.wake();
   }
+}
+
+/**
+ * A reply on a shared peer link concerns one LinkState, shared by every record of the peer: one
+ * actor notes it (so a refusal is logged once), and the others' masters are mirrored again.
+ */
+function sharedReply(actors: ReadonlySet<InstanceActor>, note: (a: InstanceActor) => boolean): void {
+  const [first, ...rest] = actors;
+  if (first && note(first)) rest.forEach((a) => a.recordChanged());
 }
 
 function assertNever(x: never): never {

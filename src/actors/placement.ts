@@ -5,6 +5,7 @@
  * shards, which costs nothing more than a restart does.
  */
 import { availableParallelism } from 'node:os';
+import { fnv1a } from '../sentinel/fnv1a.js';
 
 /** `argus-shards`: 0 = one per core, up to this many. */
 export const AUTO_SHARDS_CAP = 8;
@@ -17,14 +18,7 @@ export function resolveShardCount(setting: number, cores: number = availablePara
   return Math.max(1, Math.min(cores, AUTO_SHARDS_CAP));
 }
 
-/** FNV-1a, 32 bits, over the name's bytes (names are latin1 byte strings, as everywhere). */
-export function nameHash(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i) & 0xff;
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** The stable hash masters are placed by. */
+export const nameHash = fnv1a;
 
 export const shardOf = (name: string, shards: number): number => nameHash(name) % shards;

@@ -25,7 +25,7 @@ import type {
 import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 
 /** Bumped whenever a message shape changes; a worker of another version is refused at start. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Field ownership: the one place that says who writes what
@@ -152,6 +152,7 @@ export const SENTINEL_FIELDS = {
 // Snapshots
 // ---------------------------------------------------------------------------------------------
 
+/** Carries `permErrors` (Argus: commands the instance refuses), shown by SENTINEL MASTER & co. and INFO. */
 export type LinkSnapshot = Readonly<LinkState>;
 
 export type ReplicaSnapshot = Readonly<Omit<ReplicaRecord, 'info' | 'link' | 'addr'>> & {

@@ -22,6 +22,7 @@ import type { LineLevel } from '../runtime/logger.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { ClientTlsMaterial } from '../runtime/tls-config.js';
+import { DEFAULT_DNS_SETTINGS, type DnsSettings } from '../links/host-resolver.js';
 import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import { shardOf } from './placement.js';
 import { applySnapshot, operatorKey, toSnapshot, type InfoCacheEntry, type ShardBatch, type StampedSnapshot } from './protocol.js';
@@ -48,6 +49,8 @@ export interface ShardHostOptions {
   readonly requirepass: string | null;
   /** tls-replication yes: the client TLS material every outgoing link uses */
   readonly tls?: ClientTlsMaterial | null;
+  /** argus-dns-timeout / argus-dns-servers: how the shards resolve hostnames */
+  readonly dns?: DnsSettings;
   /** the thread entry; default dist/workers/shard.js (tests pass one with a fake coordinator) */
   readonly workerUrl?: URL;
   /** handed to the thread as ShardInit.extra (test factories' options) */
@@ -68,6 +71,7 @@ export function shardGlobals(
   listenPort: number,
   requirepass: string | null,
   tls: ClientTlsMaterial | null = null,
+  dns: DnsSettings = DEFAULT_DNS_SETTINGS,
 ): ShardGlobals {
   return {
     myid: state.myid,
@@ -84,6 +88,7 @@ export function shardGlobals(
     tilt: state.tilt,
     simFailureFlags: state.simFailureFlags,
     tls,
+    dns,
   };
 }
 
@@ -326,7 +331,7 @@ export class ShardHost implements MonitorControl {
     const { state } = this.#opts;
     this.#epoch.raise(state.currentEpoch);
     state.currentEpoch = this.#epoch.get();
-    return shardGlobals(state, this.#opts.listenPort, this.#opts.requirepass, this.#opts.tls ?? null);
+    return shardGlobals(state, this.#opts.listenPort, this.#opts.requirepass, this.#opts.tls ?? null, this.#opts.dns);
   }
 
   #stamp(m: MasterRecord): StampedSnapshot {

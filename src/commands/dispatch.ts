@@ -1,9 +1,11 @@
+import { markOverlapping } from './overlap.js';
 import type { Reply } from '../resp/reply.js';
 import { aclOf } from '../acl/registry.js';
 import { logAcl, checkPermission, noPermReply } from './acl/check.js';
 import { authRequired } from './auth-check.js';
 import { extrasOf } from './client/extras.js';
 import { replyError } from './reply-errors.js';
+import { commandRenames, type CommandRenames } from './renames.js';
 import { replyStatsOf } from './reply-stats.js';
 import { arityOk, fullName, type ArgusCommandSpec } from './spec.js';
 import { commandTable } from './table.js';
@@ -26,10 +28,14 @@ export interface ResolvedCommand {
 /**
  * server.c lookupCommand: the first word (case-insensitive), then the second when the first is a
  * container and a second word exists. Returns the error Redis sends when nothing matches.
+ * `renames`: top-level rename-command, for requests from clients (server.commands); without it
+ * the commands' own names (server.orig_commands).
  */
-export function resolveCommand(argv: readonly string[]): ResolvedCommand | Reply {
+export function resolveCommand(argv: readonly string[], renames: CommandRenames = null): ResolvedCommand | Reply {
   const table = commandTable();
-  const top = table.get(argv[0]!.toLowerCase());
+  const typed = argv[0]!.toLowerCase();
+  const name = renames === null ? typed : renames.get(typed);
+  const top = name === undefined ? undefined : table.get(name);
   if (top === undefined) return replyError.unknownCommand(argv);
   if (top.subcommands === undefined || argv.length < 2) return { spec: top, fullname: top.name, command: top.name };
   const sub = top.subcommands.get(argv[1]!.toLowerCase());
@@ -54,7 +60,7 @@ export function dispatch(ctx: CommandContext, argv: readonly string[]): CommandR
   extras.skipNext = false;
   extras.argvBytes = argv.reduce((n, a) => n + a.length, 0);
 
-  const resolved = resolveCommand(argv);
+  const resolved = resolveCommand(argv, commandRenames(sentinel.server));
   const fullname = isResolved(resolved) ? resolved.fullname : '';
   client.lastCommand = fullname;
 
@@ -91,5 +97,7 @@ export function dispatch(ctx: CommandContext, argv: readonly string[]): CommandR
   const result = spec.run(ctx, argv);
   // server.c call() counts a command once its handler has run, so INFO does not count itself
   sentinel.process.stats.totalCommandsProcessed++;
-  return result instanceof Promise ? result.then(finish) : finish(result);
+  if (!(result instanceof Promise)) return finish(result);
+  const settled = result.then(finish);
+  return spec.overlap ? markOverlapping(settled) : settled;
 }

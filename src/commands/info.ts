@@ -1,5 +1,6 @@
-import { SRI } from '../sentinel/instance.js';
+import { SRI, type MasterRecord } from '../sentinel/instance.js';
 import { bulk } from '../resp/reply.js';
+import { ARGUS_VERSION } from '../version.js';
 import { clientsSection, cpuSection, formatSection, serverSection, statsSection } from './info-sections.js';
 import { scriptQueueOf } from './sentinel/script-queue.js';
 import type { ArgusCommandSpec } from './spec.js';
@@ -9,10 +10,16 @@ import type { SentinelContext } from './types.js';
 const SECTIONS = ['server', 'clients', 'stats', 'cpu', 'sentinel'] as const;
 type Section = (typeof SECTIONS)[number];
 
-/** `# Sentinel`: exact field order, plus V9's sentinel_total_tilt (exporters key on names). */
+/**
+ * `# Sentinel`: exact field order, plus V9's sentinel_total_tilt (exporters key on names) and,
+ * only while it is not 0, Argus's argus_link_errors: how many instances (masters, replicas, peer
+ * records) refuse one of Sentinel's commands with -NOAUTH, -WRONGPASS or -NOPERM (link-errors.ts).
+ * Left out at 0 so a healthy sentinel's INFO stays byte-identical to redis-sentinel's.
+ */
 export function sentinelSection(ctx: SentinelContext): string {
   const { state, clock } = ctx;
   const scripts = scriptQueueOf(ctx);
+  const linkErrors = linkErrorCount(state.masters.values());
   const now = clock.monotonic();
   const masters = [...state.masters.values()].map((m, i) => {
     const status = m.flags & SRI.O_DOWN ? 'odown' : m.flags & SRI.S_DOWN ? 'sdown' : 'ok';
@@ -29,28 +36,59 @@ export function sentinelSection(ctx: SentinelContext): string {
     ['sentinel_running_scripts', scripts.runningCount()],
     ['sentinel_scripts_queue_length', scripts.jobs().length],
     ['sentinel_simulate_failure_flags', state.simFailureFlags],
+    ...(linkErrors > 0 ? [['argus_link_errors', linkErrors] as const] : []),
     ...masters,
   ]);
 }
 
-const build: Readonly<Record<Section, (ctx: SentinelContext) => string>> = {
+function linkErrorCount(masters: Iterable<MasterRecord>): number {
+  let n = 0;
+  for (const m of masters) {
+    for (const ri of [m, ...m.replicas.values(), ...m.sentinels.values()]) if (ri.link.permErrors.length > 0) n++;
+  }
+  return n;
+}
+
+/**
+ * `# Argus`: Argus's own figures (shards, config saves and how well they coalesce). Like a Redis
+ * module's section it is left out of the default and `all` and printed for `INFO argus` or
+ * `INFO everything`, so a plain INFO stays what redis-sentinel prints.
+ */
+export function argusSection(ctx: SentinelContext): string {
+  const s = ctx.process.argus?.();
+  return formatSection('Argus', [
+    ['argus_version', ARGUS_VERSION],
+    ['argus_shards', s?.shards ?? 0],
+    ['argus_config_saves', s?.configSaves ?? 0],
+    ['argus_config_save_requests', s?.configSaveRequests ?? 0],
+    ['argus_config_save_failures', s?.configSaveFailures ?? 0],
+    ['argus_config_last_save_ms', s?.configLastSaveMs ?? 0],
+  ]);
+}
+
+const build: Readonly<Record<Section | 'argus', (ctx: SentinelContext) => string>> = {
   server: serverSection,
   clients: clientsSection,
   stats: statsSection,
   cpu: () => cpuSection(),
   sentinel: sentinelSection,
+  argus: argusSection,
 };
 
 /**
- * Which sections a request names: none, `default`, `all` or `everything` mean all five; other
- * names are matched case-insensitively and dropped when unknown.
+ * Which sections a request names: none, `default`, `all` or `everything` mean all five Sentinel
+ * sections (`everything` adds Argus's); other names are matched case-insensitively and dropped
+ * when unknown.
  */
-export function requestedSections(args: readonly string[]): Set<Section> {
+export function requestedSections(args: readonly string[]): Set<Section | 'argus'> {
   const names = args.map((a) => a.toLowerCase());
-  if (names.length === 0 || names.some((n) => n === 'default' || n === 'all' || n === 'everything')) {
-    return new Set(SECTIONS);
-  }
-  return new Set(SECTIONS.filter((s) => names.includes(s)));
+  const wanted = new Set<Section | 'argus'>(
+    names.length === 0 || names.some((n) => n === 'default' || n === 'all' || n === 'everything')
+      ? SECTIONS
+      : SECTIONS.filter((s) => names.includes(s)),
+  );
+  if (names.includes('argus') || names.includes('everything')) wanted.add('argus');
+  return wanted;
 }
 
 /** Sections separated by a blank line; a bulk string in RESP3 too, as sentinel mode sends it. */
@@ -66,7 +104,7 @@ export const infoCommand: ArgusCommandSpec = {
   tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
   run({ sentinel }, argv) {
     const wanted = requestedSections(argv.slice(1));
-    const text = SECTIONS.filter((s) => wanted.has(s))
+    const text = [...SECTIONS, 'argus' as const].filter((s) => wanted.has(s))
       .map((s) => build[s](sentinel))
       .join('\r\n');
     return bulk(text);

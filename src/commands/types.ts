@@ -45,6 +45,18 @@ export interface ProcessInfo {
   /** the current randomised timer frequency (INFO hz) */
   hz(): number;
   stats: ServerStats;
+  /** Argus's own figures for `INFO argus`; absent in contexts that have no saver or shards */
+  readonly argus?: () => ArgusProcessStats;
+}
+
+/** What `INFO argus` reports (an Argus-only section, printed only when asked for by name or by `everything`). */
+export interface ArgusProcessStats {
+  readonly shards: number;
+  /** config rewrites written, and the save requests they served (coalescing: requests ≥ saves) */
+  readonly configSaves: number;
+  readonly configSaveRequests: number;
+  readonly configSaveFailures: number;
+  readonly configLastSaveMs: number;
 }
 
 export interface ServerStats {
@@ -179,4 +191,12 @@ export interface CommandSpec {
   readonly subcommands?: ReadonlyMap<string, CommandSpec>;
   /** argv[0] is the command name (and argv[1] the subcommand name for subcommands) */
   readonly run?: (ctx: CommandContext, argv: readonly string[]) => CommandResult | Promise<CommandResult>;
+  /**
+   * Argus: while this command's reply waits (a shard's answer, a config flush), the client's next
+   * commands run; replies still leave in request order. Only for commands whose effect does not
+   * depend on the one before it from the same client: the peer protocol, where one shared link
+   * carries the requests of every master and serializing them made a busy shard's answers queue
+   * up for seconds behind each other (and the PINGs behind them).
+   */
+  readonly overlap?: true;
 }

@@ -20,7 +20,9 @@ export type StringCheck = 'db-filename' | 'aof-filename' | 'aof-dirname' | 'host
 /** The special setters of config.c (createSpecialConfig). */
 export type SpecialId =
   | 'dir' | 'save' | 'client-output-buffer-limit' | 'oom-score-adj-values' | 'notify-keyspace-events'
-  | 'bind' | 'replicaof' | 'latency-tracking-info-percentiles';
+  | 'bind' | 'replicaof' | 'latency-tracking-info-percentiles'
+  /** Argus: argus-dns-servers, a list of resolver addresses */
+  | 'dns-servers';
 
 /** How a value is parsed, validated and written (config.c's typed config families). */
 export type ValueSpec =
@@ -251,6 +253,10 @@ const STANDARD: readonly Entry[] = [
 export const ARGUS_DIRECTIVES: readonly Entry[] = [
   // shard worker threads that watch the masters; 0 = one per core, at most 8 (src/actors/placement.ts)
   int('argus-shards', 0n, 64n, 0n),
+  // how long a hostname lookup may take before a connect attempt fails (src/links/host-resolver.ts)
+  int('argus-dns-timeout', 10n, 60000n, 2000n),
+  // DNS servers queried directly (c-ares) instead of the system resolver; unset = getaddrinfo
+  special('argus-dns-servers', 'dns-servers', true),
 ];
 
 /** The defaults of the special configs, as the rewrite would write them. */

@@ -231,8 +231,13 @@ export interface ConfigSaverOptions {
   /** injectable for tests; default readConfigText / writeFileAtomic */
   readonly read?: (path: string) => string;
   readonly write?: (path: string, content: string) => void | Promise<void>;
-  /** when a batch runs; default queueMicrotask, i.e. after the caller's current tick */
+  /**
+   * when a batch runs; default setImmediate: after every I/O callback of this turn of the event
+   * loop, so the changes that several shard batches and commands bring in one turn share a write
+   */
   readonly schedule?: (run: () => void) => void;
+  /** the least time from the end of one write to the start of the next; default SAVE_GAP_MS */
+  readonly gapMs?: number;
 }
 
 interface Batch {
@@ -261,6 +266,15 @@ function newBatch(): Batch {
  * would have contained it failed: it rejects with ARGUS_ERR_CONFIG_FLUSH). The render reads the
  * live state when the batch starts, so a change made before save() is always in that batch.
  */
+/**
+ * Under a stream of changes (a mass failover: votes, epochs, switched masters from many shard
+ * batches) writes would otherwise follow each other with no pause, each a full render, write
+ * and two fsyncs on the main thread, and the PINGs and vote requests of peers would wait behind
+ * them until the peers call this sentinel down. The pause caps that share of the thread; a
+ * reply waiting for its change to be on disk waits at most this much longer.
+ */
+export const SAVE_GAP_MS = 20;
+
 export class ConfigSaver {
   readonly #opts: ConfigSaverOptions;
   /** the batch waiting for its write to start */
@@ -284,7 +298,7 @@ export class ConfigSaver {
     if (this.#pending) return this.#pending.promise;
     const batch = newBatch();
     this.#pending = batch;
-    if (!this.#running) (this.#opts.schedule ?? queueMicrotask)(() => void this.#drain());
+    if (!this.#running) (this.#opts.schedule ?? setImmediate)(() => void this.#drain());
     return batch.promise;
   }
 
@@ -297,8 +311,10 @@ export class ConfigSaver {
     if (this.#running) return;
     this.#running = true;
     try {
-      while (this.#pending) {
+      for (let first = true; this.#pending; first = false) {
+        if (!first) await new Promise((resolve) => setTimeout(resolve, this.#opts.gapMs ?? SAVE_GAP_MS));
         const batch = this.#pending;
+        if (batch === null) break;
         this.#pending = null;
         try {
           await this.#flushOnce();

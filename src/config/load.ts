@@ -19,7 +19,7 @@ import {
 import { ServerOptions } from './server-options.js';
 import { splitArgs } from './tokenize.js';
 import {
-  BIND_ADDR_MAX, checkNotifyKeyspaceEvents, checkOomScoreAdjValues, checkOutputBufferLimits, checkPercentiles,
+  BIND_ADDR_MAX, checkDnsServers, checkNotifyKeyspaceEvents, checkOomScoreAdjValues, checkOutputBufferLimits, checkPercentiles,
   checkReplicaOf, checkSavePairs, checkValue, OBUF_CLASS_ORDER, type Checked,
 } from './values.js';
 
@@ -203,6 +203,14 @@ class Loader {
         return null;
       }
       case 'latency-tracking-info-percentiles': return this.#store(name, checkPercentiles(args));
+      case 'dns-servers': {
+        const checked = checkDnsServers(args);
+        if (!checked.ok) return checked.reason;
+        // no address (or one empty one) goes back to the system resolver
+        if (checked.args.length === 0) this.server.delete(name);
+        else this.server.set(name, checked.args);
+        return null;
+      }
     }
   }
 

@@ -59,6 +59,10 @@ export interface ServerSettings {
   readonly hz: number;
   /** the limit that protects the sentinel from slow event subscribers */
   readonly clientOutputBufferLimitPubsub: OutputBufferLimit;
+  /** client-query-buffer-limit: a client holding more unparsed input is closed */
+  readonly clientQueryBufferLimit: number;
+  /** proto-max-bulk-len: the largest bulk argument a request may declare */
+  readonly protoMaxBulkLen: number;
   readonly tlsPort: number;
   readonly tlsCertFile: string | null;
   readonly tlsKeyFile: string | null;
@@ -79,6 +83,10 @@ export interface ServerSettings {
   readonly tlsSessionCacheTimeout: number;
   /** makes every outgoing link (masters, replicas, peers) TLS */
   readonly tlsReplication: boolean;
+  /** argus-dns-timeout: ms a hostname lookup may take */
+  readonly dnsTimeoutMs: number;
+  /** argus-dns-servers: queried directly when set; empty = the system resolver */
+  readonly dnsServers: readonly string[];
 }
 
 /** config.c clientBufferLimitsDefaults[CLIENT_TYPE_PUBSUB]: pubsub 32mb 8mb 60 */
@@ -140,6 +148,8 @@ export function readSettings(server: ServerOptions): ServerSettings {
     tcpBacklog: int('tcp-backlog', 511),
     hz: int('hz', 10),
     clientOutputBufferLimitPubsub: pubsubLimit(server),
+    clientQueryBufferLimit: bytes(server.get('client-query-buffer-limit')?.[0], 1024 * 1024 * 1024),
+    protoMaxBulkLen: bytes(server.get('proto-max-bulk-len')?.[0], 512 * 1024 * 1024),
     tlsPort: int('tls-port', 0),
     tlsCertFile: optString(server, 'tls-cert-file'),
     tlsKeyFile: optString(server, 'tls-key-file'),
@@ -159,5 +169,7 @@ export function readSettings(server: ServerOptions): ServerSettings {
     tlsSessionCacheSize: int('tls-session-cache-size', 20480),
     tlsSessionCacheTimeout: int('tls-session-cache-timeout', 300),
     tlsReplication: bool('tls-replication', false),
+    dnsTimeoutMs: int('argus-dns-timeout', 2000),
+    dnsServers: server.get('argus-dns-servers') ?? [],
   };
 }

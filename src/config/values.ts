@@ -8,6 +8,7 @@ import {
   formatPercentile, memtoull, string2d, string2ll, strtoll, ULLONG_MAX,
 } from './c-numbers.js';
 import { formatNumber, type StringCheck, type ValueSpec } from './directives.js';
+import { isIpv4, isIpv6 } from '../sentinel/address.js';
 
 export type Checked = { ok: true; args: string[] } | { ok: false; reason: string };
 
@@ -278,6 +279,33 @@ export function checkReplicaOf(args: readonly string[]): { ok: true; args: strin
   const r = strtoll(port);
   if (r.value < 0n || r.value > 65535n || r.end !== port.length) return fail('Invalid master port');
   return ok([host, String(r.value)]);
+}
+
+/**
+ * argus-dns-servers: resolver addresses as node:dns setServers takes them, checked here so a
+ * bad one stops start-up with its line instead of failing in a shard: `ip`, `ip:port`, an IPv6
+ * address bare or bracketed, `[ipv6]:port`. Host names are refused (resolving the resolver
+ * would need a resolver). One empty argument (or none) means unset: the system resolver.
+ */
+export function checkDnsServers(args: readonly string[]): Checked {
+  if (args.length === 0 || (args.length === 1 && args[0] === '')) return ok([]);
+  for (const a of args) {
+    if (!validDnsServer(a)) {
+      return fail(`Invalid argus-dns-servers address '${a}': expected an IP address, <ipv4>:<port> or [<ipv6>]:<port>`);
+    }
+  }
+  return ok([...args]);
+}
+
+function validDnsServer(a: string): boolean {
+  const port = (p: string): boolean => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535;
+  // scope ids (fe80::1%eth0) are not taken by c-ares' server list
+  if (a.includes('%')) return false;
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(a);
+  if (bracketed) return isIpv6(bracketed[1]!) && (bracketed[2] === undefined || port(bracketed[2]));
+  if (isIpv6(a)) return true;
+  const [host = '', p, extra] = a.split(':');
+  return extra === undefined && isIpv4(host) && (p === undefined || port(p));
 }
 
 /** CONFIG_BINDADDR_MAX */

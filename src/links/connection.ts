@@ -1,10 +1,10 @@
-import { AbstractConnector, Redis, type RedisOptions } from 'ioredis';
-import { createConnection, type Socket } from 'node:net';
+import RedisParser from 'redis-parser';
+import { createConnection, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { Clock } from '../runtime/clock.js';
 import { failedReply, okReply, reasonOf, SERVER_CLOSED } from './decode.js';
 import type { ConnectionKind, ConnectionState, LinkReply } from './types.js';
-import { WireCommand } from './wire-command.js';
+import { encodeCommand } from './wire-command.js';
 
 export interface ConnectionTarget {
   readonly kind: ConnectionKind;
@@ -14,10 +14,16 @@ export interface ConnectionTarget {
   readonly tls?: ConnectionOptions | undefined;
   readonly sourceAddress?: string | undefined;
   readonly clock: Clock;
+  /**
+   * The address to connect to for a host name (HostResolver.resolve): the attempt is still
+   * `connecting` meanwhile, and a rejection fails it like a refused connect. Absent, or for an
+   * IP literal, the host is used as it is.
+   */
+  readonly resolveHost?: ((host: string) => Promise<string>) | undefined;
 }
 
 export interface ConnectionEvents {
-  /** TCP (or TLS) is up and ioredis is ready to write */
+  /** TCP (or TLS) is up and commands may be written */
   ready(conn: LinkConnection): void;
   /** the connection ended by itself (never called after close()) */
   closed(conn: LinkConnection, reason: string): void;
@@ -25,10 +31,21 @@ export interface ConnectionEvents {
   message(channel: Buffer, message: Buffer): void;
 }
 
+/** hiredis's text when a connect does not complete within the link's timeout. */
+const CONNECT_TIMEOUT = 'Connection timed out';
+
+/** A command written and not yet answered: replies come back in the order commands went out. */
+type Waiter = (reply: LinkReply) => void;
+
 /**
- * One connection attempt and, if it succeeds, the connection: a fresh ioredis client each time,
- * so nothing (subscriptions, queued commands, a half-done handshake) carries over from the
- * previous connection. It ends once; the link then makes a new one.
+ * One connection attempt and, if it succeeds, the connection: a socket of its own, commands
+ * encoded as RESP2 with the bytes Argus chose (renamed names, latin1 strings), replies decoded
+ * by redis-parser and handed back in order. It ends once; the link then makes a new one.
+ *
+ * Why not a client library: Sentinel needs none of what one adds (queues, retries, reconnects,
+ * command tables), and a monitor of thousands of instances pays for it on every command. The
+ * commands a connection is given in one turn of the event loop (PING, INFO and a hello, or a
+ * MULTI…EXEC) go out in one write. docs/design.md has the figures.
  */
 export class LinkConnection {
   readonly kind: ConnectionKind;
@@ -42,166 +59,158 @@ export class LinkConnection {
   /** why it ended, once it has */
   reason: string | null = null;
 
-  private readonly redis: Redis;
   private socket: Socket | TLSSocket | null = null;
   private lastError: unknown = null;
   private readonly clock: Clock;
   private readonly events: ConnectionEvents;
+  private readonly parser: RedisParser;
+  /** unanswered commands, oldest first (a ring would save little: a link has a handful at most) */
+  private waiters: Waiter[] = [];
+  private corked = false;
+  private connectTimer: NodeJS.Timeout | null = null;
 
   constructor(target: ConnectionTarget, events: ConnectionEvents) {
     this.kind = target.kind;
     this.clock = target.clock;
     this.events = events;
-    this.redis = new Redis(clientOptions(target, this));
-    // Every failure is a value: without a listener ioredis prints "[ioredis] Unhandled error
-    // event" to stderr, and its "Command queue state error" would throw.
-    this.redis.on('error', (e: unknown) => {
-      this.lastError ??= e;
+    this.parser = new RedisParser({
+      returnBuffers: true,
+      returnReply: (v: unknown) => this.onReply(v),
+      returnError: (e: Error) => this.settle(failedReply(e, '')),
+      returnFatalError: (e: Error) => this.fail(e),
     });
-    this.redis.once('ready', () => this.onReady());
-    // 'end' covers the attempts that never produced a socket (e.g. an invalid bind address).
-    this.redis.once('end', () => this.finish());
-    if (target.kind === 'pc') {
-      this.redis.on('messageBuffer', (channel: Buffer, message: Buffer) => {
-        if (this.state === 'up') this.events.message(channel, message);
-      });
+    // The connect timeout starts at the socket, as the OS's does in Redis: a name's lookup has
+    // its own deadline (argus-dns-timeout), and the attempt stays `connecting` through both.
+    const { host, resolveHost } = target;
+    if (resolveHost === undefined || isIP(host) !== 0) this.open(target, host);
+    else {
+      resolveHost(host).then(
+        (ip) => {
+          if (this.state === 'connecting') this.open(target, ip);
+        },
+        (e: unknown) => this.fail(e),
+      );
     }
-    this.redis.connect().catch(() => undefined);
-  }
-
-  /** The socket is made here (not by ioredis) so bind-source-addr applies and no error escapes. */
-  adoptSocket(socket: Socket | TLSSocket): void {
-    this.socket = socket;
-    socket.on('error', (e) => {
-      this.lastError ??= e;
-    });
-    socket.on('data', () => {
-      this.lastActivity = this.clock.monotonic();
-    });
-    // Registered before ioredis's own close handler, so the link learns of the close before
-    // ioredis rejects the pending commands.
-    socket.once('close', () => this.finish());
   }
 
   localAddress(): string | null {
     return this.state === 'up' ? (this.socket?.localAddress ?? null) : null;
   }
 
-  /** Writes one command; resolves with the reply as a value, never rejects. */
-  send(logicalName: string, wireName: string, args: readonly string[]): Promise<LinkReply> {
-    if (this.state !== 'up') return Promise.resolve({ kind: 'closed', reason: this.reason ?? 'not connected' });
-    const cmd = new WireCommand(logicalName, wireName, args);
+  /** Writes one command (its name as it goes on the wire); resolves with the reply as a value, never rejects. */
+  send(wireName: string, args: readonly string[]): Promise<LinkReply> {
+    const socket = this.socket;
+    if (this.state !== 'up' || socket === null) return Promise.resolve({ kind: 'closed', reason: this.reason ?? 'not connected' });
     this.pending++;
-    const settled = cmd.promise.then(
-      (v: unknown) => {
-        this.answered();
-        return okReply(v);
-      },
-      (e: unknown) => {
-        this.answered();
-        return failedReply(e, this.reason ?? reasonOf(e));
-      },
-    );
-    try {
-      void this.redis.sendCommand(cmd);
-    } catch (e) {
-      cmd.reject(e as Error);
+    const reply = new Promise<LinkReply>((resolve) => this.waiters.push(resolve));
+    // Everything written in this turn of the loop leaves in one write.
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        socket.uncork();
+      });
     }
-    return settled;
+    socket.write(encodeCommand(wireName, args));
+    return reply;
   }
 
-  /** Several commands in one write (corked socket): the MULTI ... EXEC reconfiguration. */
-  sendMany(commands: readonly (readonly [string, string, readonly string[]])[]): Promise<LinkReply[]> {
-    const socket = this.state === 'up' ? this.socket : null;
-    socket?.cork();
-    try {
-      return Promise.all(commands.map(([logical, wire, args]) => this.send(logical, wire, args)));
-    } finally {
-      socket?.uncork();
-    }
+  /** Several commands in one write: the MULTI ... EXEC reconfiguration. */
+  sendMany(commands: readonly (readonly [string, readonly string[]])[]): Promise<LinkReply[]> {
+    return Promise.all(commands.map(([wire, args]) => this.send(wire, args)));
   }
 
   /** Closes now, without calling back: the caller knows. Pending commands resolve `closed`. */
   close(reason: string): void {
     if (this.state === 'down') return;
-    this.state = 'down';
-    this.reason = reason;
-    this.pending = 0;
-    this.redis.disconnect();
+    this.end(reason);
   }
 
-  /** A close has already reset the count to 0 (sentinel.c: pending_commands = 0). */
-  private answered(): void {
-    if (this.state === 'up') this.pending--;
+  private open(target: ConnectionTarget, ip: string): void {
+    const { host, port, tls, sourceAddress } = target;
+    this.connectTimer = setTimeout(() => this.fail(Object.assign(new Error(CONNECT_TIMEOUT), { code: 'ETIMEDOUT' })), target.connectTimeoutMs);
+    this.connectTimer.unref?.();
+    const local = sourceAddress ? { localAddress: sourceAddress } : {};
+    let socket: Socket | TLSSocket;
+    try {
+      // the name stays the TLS server name (SNI) when connecting to its address
+      const sni = tls && isIP(host) === 0 ? { servername: host } : {};
+      socket = tls ? tlsConnect({ ...tls, host: ip, port, ...sni, ...local }) : createConnection({ host: ip, port, ...local });
+    } catch (e) {
+      // e.g. an invalid bind-source-addr: fail like a refused connect, after this constructor
+      queueMicrotask(() => this.fail(e));
+      return;
+    }
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.once(tls ? 'secureConnect' : 'connect', () => this.onReady());
+    socket.on('data', (chunk: Buffer) => {
+      this.lastActivity = this.clock.monotonic();
+      this.parser.execute(chunk);
+    });
+    socket.on('error', (e) => {
+      this.lastError ??= e;
+    });
+    socket.once('close', () => this.finish());
   }
 
   private onReady(): void {
     if (this.state !== 'connecting') return;
+    this.clearConnectTimer();
     this.state = 'up';
     this.since = this.clock.monotonic();
     this.lastActivity = this.since;
     this.events.ready(this);
   }
 
+  /** A reply, or on a subscriber connection a pushed `message` that answers no command. */
+  private onReply(v: unknown): void {
+    if (this.kind === 'pc' && Array.isArray(v) && v.length === 3 && isWord(v[0], 'message')) {
+      if (this.state === 'up') this.events.message(v[1] as Buffer, v[2] as Buffer);
+      return;
+    }
+    this.settle(okReply(v));
+  }
+
+  private settle(reply: LinkReply): void {
+    const waiter = this.waiters.shift();
+    if (waiter === undefined) return;
+    // a close has already reset the count to 0 (sentinel.c: pending_commands = 0)
+    if (this.state === 'up') this.pending--;
+    waiter(reply);
+  }
+
+  /** A connect or protocol failure: the connection ends with that reason. */
+  private fail(e: unknown): void {
+    this.lastError ??= e;
+    this.finish();
+  }
+
+  /** The connection ended by itself. */
   private finish(): void {
     if (this.state === 'down') return;
+    this.end(this.lastError === null ? SERVER_CLOSED : reasonOf(this.lastError));
+    this.events.closed(this, this.reason!);
+  }
+
+  private end(reason: string): void {
     this.state = 'down';
-    this.reason = this.lastError === null ? SERVER_CLOSED : reasonOf(this.lastError);
+    this.reason = reason;
     this.pending = 0;
-    // ioredis has already ended; disconnect() makes sure the socket is gone too.
-    this.redis.disconnect();
-    this.events.closed(this, this.reason);
+    this.clearConnectTimer();
+    // Sentinel frees a link's connection at once (redisAsyncFree), without waiting for the peer.
+    this.socket?.destroy();
+    this.parser.reset();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w({ kind: 'closed', reason });
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.connectTimer = null;
   }
 }
 
-/**
- * ioredis with every hidden behaviour off: Sentinel decides when to reconnect, what to send on
- * connect (AUTH and CLIENT SETNAME through rename-command) and never queues or retries.
- */
-function clientOptions(target: ConnectionTarget, conn: LinkConnection): RedisOptions {
-  const { host, port, tls, sourceAddress } = target;
-  class LinkConnector extends AbstractConnector {
-    constructor() {
-      super(0);
-    }
-    connect(): Promise<Socket | TLSSocket> {
-      this.connecting = true;
-      try {
-        const socket = tls
-          ? tlsConnect({ ...tls, host, port, ...(sourceAddress ? { localAddress: sourceAddress } : {}) })
-          : createConnection({ host, port, ...(sourceAddress ? { localAddress: sourceAddress } : {}) });
-        conn.adoptSocket(socket);
-        this.stream = socket;
-        return Promise.resolve(socket);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    }
-    // Sentinel frees a link's connection at once (redisAsyncFree); ioredis's default ends the
-    // socket politely and waits for the peer, which a stopped server never answers.
-    override disconnect(): void {
-      this.connecting = false;
-      this.stream?.destroy();
-    }
-  }
-  return {
-    host,
-    port,
-    Connector: LinkConnector,
-    ...(tls ? { tls } : {}),
-    lazyConnect: true,
-    connectTimeout: target.connectTimeoutMs,
-    retryStrategy: () => null,
-    reconnectOnError: null,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    enableReadyCheck: false,
-    autoResubscribe: false,
-    autoResendUnfulfilledCommands: false,
-    enableAutoPipelining: false,
-    disableClientInfo: true,
-    connectionName: undefined,
-    db: 0,
-    readOnly: false,
-  };
-}
+const isWord = (v: unknown, word: string): boolean => Buffer.isBuffer(v) && v.length === word.length && v.toString('latin1') === word;

@@ -47,7 +47,7 @@ const errorText = (e: Error): string => Buffer.from(e.message, 'utf8').toString(
 /** True for an error reply from the server (redis-errors' ReplyError), not a client failure. */
 export const isReplyError = (e: unknown): e is Error => e instanceof Error && e.name === 'ReplyError';
 
-/** A reply as ioredis hands it over in buffer mode, turned into a LinkValue. */
+/** A reply as redis-parser hands it over in buffer mode, turned into a LinkValue. */
 export function decodeValue(v: unknown): LinkValue {
   if (Buffer.isBuffer(v)) return v.toString('latin1');
   if (typeof v === 'number') return v;

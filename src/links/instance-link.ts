@@ -24,10 +24,14 @@ export interface InstanceLinkOptions {
   readonly onConnected: (kind: ConnectionKind) => void;
   /** a connection attempt failed or an open connection dropped; not called for close()/destroy() */
   readonly onDisconnected: (kind: ConnectionKind, reason: string) => void;
+  /** every reply on either connection, the connect-time ones included (Argus: permission errors) */
+  readonly onReply?: (command: string, args: readonly string[], reply: LinkReply) => void;
   readonly tls?: ConnectionOptions;
   /** bind-source-addr */
   readonly sourceAddress?: string;
   readonly clock?: Clock;
+  /** resolves a host name before each connection attempt (HostResolver.resolve) */
+  readonly resolveHost?: (host: string) => Promise<string>;
 }
 
 /**
@@ -116,16 +120,25 @@ export class InstanceLink {
   send(command: string, args: readonly string[]): Promise<LinkReply> {
     const cc = this.cc;
     if (cc?.state !== 'up') return Promise.resolve(this.notConnected());
-    return cc.send(command, this.opts.rename(command), args);
+    return this.observe(command, args, cc.send(this.opts.rename(command), args));
   }
 
   /** Several commands in one write; each entry is `[command, ...args]`. */
   sendPipeline(commands: readonly (readonly string[])[]): Promise<LinkReply[]> {
     const cc = this.cc;
     if (cc?.state !== 'up') return Promise.resolve(commands.map(() => this.notConnected()));
-    return cc.sendMany(
-      commands.map(([command = '', ...args]) => [command, this.opts.rename(command), args] as const),
+    const sent = cc.sendMany(
+      commands.map(([command = '', ...args]) => [this.opts.rename(command), args] as const),
     );
+    const { onReply } = this.opts;
+    if (!onReply) return sent;
+    return sent.then((replies) => {
+      replies.forEach((reply, i) => {
+        const [command = '', ...args] = commands[i] ?? [];
+        onReply(command, args, reply);
+      });
+      return replies;
+    });
   }
 
   /** Closes one connection or both now; the actor reconnects later. No onDisconnected. */
@@ -155,6 +168,16 @@ export class InstanceLink {
     this.isDestroyed = true;
   }
 
+  /** Hands the reply to onReply as well, once it arrives; the caller gets it unchanged. */
+  private observe(command: string, args: readonly string[], sent: Promise<LinkReply>): Promise<LinkReply> {
+    const { onReply } = this.opts;
+    if (!onReply) return sent;
+    return sent.then((reply) => {
+      onReply(command, args, reply);
+      return reply;
+    });
+  }
+
   private conn(kind: ConnectionKind): LinkConnection | null {
     return kind === 'cc' ? this.cc : this.pc;
   }
@@ -164,9 +187,9 @@ export class InstanceLink {
   }
 
   private open(kind: ConnectionKind): LinkConnection {
-    const { connectTimeoutMs, tls, sourceAddress } = this.opts;
+    const { connectTimeoutMs, tls, sourceAddress, resolveHost } = this.opts;
     return new LinkConnection(
-      { kind, host: this.hostName, port: this.portNumber, connectTimeoutMs, tls, sourceAddress, clock: this.clock },
+      { kind, host: this.hostName, port: this.portNumber, connectTimeoutMs, tls, sourceAddress, clock: this.clock, resolveHost },
       {
         ready: (c) => this.onReady(c),
         closed: (c, reason) => this.onClosed(c, reason),
@@ -184,9 +207,10 @@ export class InstanceLink {
     if (c !== this.conn(c.kind)) return;
     const { rename } = this.opts;
     const { user, pass } = this.opts.credentials();
-    if (pass !== null) void c.send('AUTH', rename('AUTH'), user !== null ? [user, pass] : [pass]);
-    void c.send('CLIENT', rename('CLIENT'), ['SETNAME', this.opts.clientName(c.kind)]);
-    if (c.kind === 'pc') void c.send('SUBSCRIBE', rename('SUBSCRIBE'), [HELLO_CHANNEL]);
+    const send = (command: string, args: readonly string[]) => void this.observe(command, args, c.send(rename(command), args));
+    if (pass !== null) send('AUTH', user !== null ? [user, pass] : [pass]);
+    send('CLIENT', ['SETNAME', this.opts.clientName(c.kind)]);
+    if (c.kind === 'pc') send('SUBSCRIBE', [HELLO_CHANNEL]);
     this.opts.onConnected(c.kind);
   }
 

@@ -8,6 +8,7 @@ import {
   textEvent,
   type FailoverContext,
 } from './failover-context.js';
+import { fnv1a } from './fnv1a.js';
 import { SRI, type MasterRecord, type ReplicaRecord } from './instance.js';
 import { replicasAwaitingInfo, selectSlave } from './select-slave.js';
 import { resetMasterAndChangeAddress } from './switch-master.js';
@@ -63,23 +64,52 @@ function ctime(ms: number): string {
 }
 
 /**
- * Argus: the first moment this ODOWN may start a failover, a random 0–249 ms after ODOWN began.
+ * Argus: the first moment this ODOWN may start a failover — ODOWN's start, plus this sentinel's
+ * place in line for this master (failoverRank) times FAILOVER_RANK_STEP, plus a random 0–149 ms.
  *
  * Why: sentinels that see a master die in the same millisecond (Argus detects a dead link at
  * once, and asks its peers at once) would all start a failover together, each vote for itself,
- * and split the election — costing 2 × failover-timeout before the retry. redis-sentinel is
- * spread by its 10–19 Hz tick and 1 s ask period instead. With the pause, the first candidate's
- * vote request reaches the others before they start, and a sentinel that votes for another
- * holds back its own failover (voteLeader). Measured with `npm run bench -- failover`.
+ * and split the election; in a mass failure the candidates then wait for each other's higher
+ * epochs, a second or more per master. redis-sentinel is spread by its 10–19 Hz tick and 1 s
+ * ask period instead. Every sentinel computes the same line (a hash of master name and run id,
+ * so each master has its own and a mass failure spreads its leaders), the first in line starts
+ * at once, and the others only after its vote request has reached them: a sentinel that votes
+ * for another holds back its own failover (voteLeader). Nothing changes on the wire, only when
+ * Argus asks for votes; redis-sentinel peers keep their own timing. Measured with
+ * `npm run bench -- failover --simultaneous`.
  */
-export const FAILOVER_START_JITTER = 250;
+export const FAILOVER_START_JITTER = 150;
+export const FAILOVER_RANK_STEP = 400;
 
 export function failoverStartAt(master: MasterRecord, ctx: FailoverContext): number {
   if (master.failoverJitterFor !== master.odownSinceTime) {
     master.failoverJitterFor = master.odownSinceTime;
     master.failoverJitter = ctx.random(FAILOVER_START_JITTER);
   }
-  return master.odownSinceTime + master.failoverJitter;
+  return master.odownSinceTime + failoverRank(master, ctx) * FAILOVER_RANK_STEP + master.failoverJitter;
+}
+
+/** A per-master order of run ids, the same in every sentinel. */
+const rankKey = (masterName: string, runid: string): number => fnv1a(`${masterName}\0${runid.toLowerCase()}`);
+
+/**
+ * This sentinel's place (0 = first) among the sentinels in line for `master`: itself and every
+ * peer that said the master is down or is alive enough to say so soon (connected, answered a
+ * PING within two ping periods). The second group matters: ODOWN needs only `quorum` answers, so
+ * a sentinel may reach it before another live peer's answer is in, and must not take itself for
+ * first just because that answer is late. A peer killed with the master drops its link at once.
+ */
+export function failoverRank(master: MasterRecord, ctx: Pick<FailoverContext, 'myid' | 'now' | 'timings'>): number {
+  const mine = rankKey(master.name, ctx.myid);
+  let rank = 0;
+  for (const s of master.sentinels.values()) {
+    if (s.flags & SRI.S_DOWN || s.runid === null) continue;
+    const alive = s.link.ccConnected && ctx.now - s.link.lastAvailTime <= 2 * ctx.timings.pingPeriod;
+    if (!(s.flags & SRI.MASTER_DOWN) && !alive) continue;
+    const theirs = rankKey(master.name, s.runid);
+    if (theirs < mine || (theirs === mine && s.runid.toLowerCase() < ctx.myid.toLowerCase())) rank++;
+  }
+  return rank;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { atoi, strtoull } from '../config/c-numbers.js';
+import { hasControlChars } from '../config/quote.js';
 
 /** sentinel.c SENTINEL_HELLO_CHANNEL */
 export const HELLO_CHANNEL = '__sentinel__:hello';
@@ -25,8 +26,14 @@ export function formatHello(h: Hello): string {
 /**
  * sentinel.c sentinelProcessHelloMessage, parsing part: exactly 8 fields (empty ones count) or
  * null; ports by atoi, epochs by strtoull, so junk reads as 0 rather than failing.
+ *
+ * Argus also drops a hello holding a control character. No sentinel sends one, and anyone who may
+ * PUBLISH to a sentinel or to a data node could otherwise plant a peer whose run id carries a
+ * newline: a forged line in the log and in every event about it, and in redis-sentinel 7.0 a
+ * `known-sentinel` line that injects config (Argus quotes it on rewrite).
  */
 export function parseHello(payload: string): Hello | null {
+  if (hasControlChars(payload)) return null;
   const t = payload.split(',');
   if (t.length !== 8) return null;
   const [ip, port, runid, currentEpoch, masterName, masterIp, masterPort, masterConfigEpoch] = t as [

@@ -46,6 +46,20 @@ export interface LinkState {
   ccConnected: boolean;
   /** sentinel.c link->pc != NULL: the pub/sub connection is up (masters and replicas only) */
   pcConnected: boolean;
+  /**
+   * Argus: commands the instance currently refuses with -NOAUTH, -WRONGPASS or -NOPERM, oldest
+   * first, one entry per command (link-errors.ts). Kept on the link because credentials belong
+   * to the connection, and a peer's link is shared by its records. Replaced, never mutated, so
+   * a snapshot may share the array.
+   */
+  permErrors: readonly PermError[];
+}
+
+/** A command refused for lack of credentials or permissions, and the instance's error text. */
+export interface PermError {
+  /** `INFO`, `CLIENT SETNAME`, `SENTINEL IS-MASTER-DOWN-BY-ADDR` ... (never arguments) */
+  readonly command: string;
+  readonly error: string;
 }
 
 export const newLink = (now: number): LinkState => ({
@@ -58,6 +72,7 @@ export const newLink = (now: number): LinkState => ({
   lastAvailTime: now,
   ccConnected: false,
   pcConnected: false,
+  permErrors: [],
 });
 
 interface InstanceBase {

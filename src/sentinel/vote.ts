@@ -142,7 +142,24 @@ export function answerIsMasterDownByAddr(
     return { down, leader: '*', leaderEpoch: 0, effects: [], mustFlush: false };
   }
   const vote = voteLeader(master, reqEpoch, runid, ctx);
+  holdBackForCandidate(master, runid, vote, ctx);
   return { down, leader: vote.leader ?? '*', leaderEpoch: vote.leaderEpoch, effects: vote.effects, mustFlush: vote.mustFlush };
+}
+
+/**
+ * Argus: a peer asking for votes for `master` is a candidate, even when this sentinel cannot
+ * vote for it (its current epoch is already past the request's: in a mass failure every start
+ * of another master's failover raises it). sentinel.c holds back its own failover only after a
+ * vote granted; then this sentinel would start a rival failover at its own pace, and the two
+ * candidates split the votes until the election times out. Holding back as a vote does (start
+ * time now + rand(1000), so no start for 2 × failover-timeout) leaves the candidate to win once
+ * its next request carries the newer epoch. Only while this sentinel is not a candidate itself;
+ * the reply is unchanged.
+ */
+function holdBackForCandidate(master: MasterRecord, runid: string, vote: VoteResult, ctx: FailoverContext): void {
+  if (master.failoverState !== 'none' || sameRunid(runid, ctx.myid) || sameRunid(vote.leader, runid)) return;
+  const until = ctx.now + ctx.random(SENTINEL_MAX_DESYNC);
+  if (until > master.failoverStartTime) master.failoverStartTime = until;
 }
 
 /**

@@ -3,8 +3,10 @@
  *
  * Ordering contract: a handler may return a Promise (config commands reply once the file is on
  * disk); the next pipelined command is not parsed until it settles, so replies always leave in
- * request order. Pub/sub frames are queued the moment they are published, as Redis appends them
- * to the output buffer during the command that caused them.
+ * request order. Commands marked `overlap` (the peer protocol) let the next ones run while their
+ * reply waits; replies then wait in `#slots` and still leave in request order. Pub/sub frames
+ * are queued the moment they are published, as Redis appends them to the output buffer during
+ * the command that caused them.
  *
  * Back-pressure: while a handler is pending or the unsent output is above OUTPUT_HIGH_WATER the
  * socket is paused, so a client that pipelines faster than it reads fills its own kernel buffers
@@ -13,6 +15,7 @@
  */
 import type { Socket } from 'node:net';
 import type { ClientSession, CommandResult, ServerStats } from '../commands/types.js';
+import { isOverlapping } from '../commands/overlap.js';
 import { CommandReader, type ReaderLimits } from '../resp/command-reader.js';
 import { err, type Reply } from '../resp/reply.js';
 import { writeReplies, writeReply } from '../resp/reply-writer.js';
@@ -48,6 +51,14 @@ export interface ConnectionDeps {
 
 /** Pause reading above this many unsent reply bytes. */
 export const OUTPUT_HIGH_WATER = 64 * 1024;
+
+/** Overlapping commands one client may have waiting before its socket is paused. */
+const MAX_OVERLAP = 1024;
+
+/** A reply in request order: null while its command is still running. */
+interface ReplySlot {
+  bytes: Buffer | null;
+}
 /** networking.c PROTO_DUMP_LEN: how much of the query buffer a protocol-error log line shows */
 const PROTO_DUMP_LEN = 128;
 
@@ -96,6 +107,11 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   #flushScheduled = false;
   /** a command is running (its handler's Promise has not settled) */
   #busy = false;
+  /**
+   * Replies in request order from the first one still awaited: null while awaited, the encoded
+   * reply once known. Empty unless an overlapping command is pending.
+   */
+  #slots: ReplySlot[] = [];
   /** inside the synchronous part of a dispatch */
   #executing = false;
   #draining = false;
@@ -147,7 +163,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   flagString(): string {
     let f = '';
     if (this.channels.size + this.patterns.size > 0) f += 'P';
-    if (this.#busy) f += 'b';
+    if (this.#waiting()) f += 'b';
     if (this.closeAfterReply) f += 'c';
     return f === '' ? 'N' : f;
   }
@@ -189,7 +205,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   /** CLIENT KILL: the caller itself goes after its reply, anyone else at once. */
   kill(): void {
-    if (this.#executing || this.#busy) this.closeAfterReply = true;
+    if (this.#executing || this.#waiting()) this.closeAfterReply = true;
     else this.close();
   }
 
@@ -207,7 +223,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
    * seconds; subscribers and clients waiting on a command are exempt.
    */
   closeIfIdle(now: number, timeoutSeconds: number): boolean {
-    if (timeoutSeconds <= 0 || this.#closed || this.#busy) return false;
+    if (timeoutSeconds <= 0 || this.#closed || this.#waiting()) return false;
     if (this.channels.size + this.patterns.size > 0) return false;
     if (now - this.lastInteraction <= timeoutSeconds * 1000) return false;
     this.#deps.log('verbose', 'Closing idle client');
@@ -248,10 +264,16 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   #run(): void {
     if (this.#closed) return;
     let inputDone = false;
-    while (!this.#closed && !this.#busy && !this.#draining && !this.closeAfterReply) {
+    while (!this.#closed && !this.#busy && !this.#draining && !this.closeAfterReply && this.#slots.length < MAX_OVERLAP) {
       if (this.outputBytes() > OUTPUT_HIGH_WATER) {
-        this.#draining = true;
-        break;
+        // Hand the replies to the socket before deciding to wait: a write the kernel takes
+        // whole returns true and never emits 'drain', so waiting for one would stall this
+        // client for good (every reply over 64 KiB did: SENTINEL MASTERS at ~110 masters).
+        this.#flush();
+        if (this.#socket.writableLength > OUTPUT_HIGH_WATER) {
+          this.#draining = true;
+          break;
+        }
       }
       const r = this.#reader.next();
       if (r.kind === 'need-more') {
@@ -264,11 +286,15 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
       }
       const result = this.#dispatch(r.argv);
       if (isPromise(result)) {
-        this.#busy = true;
+        const slot: ReplySlot = { bytes: null };
+        this.#slots.push(slot);
+        const overlap = isOverlapping(result);
+        if (!overlap) this.#busy = true;
         result.then(
-          (res) => this.#settled(res),
-          (e: unknown) => this.#settled(this.#internalError(e)),
+          (res) => this.#settled(slot, res, overlap),
+          (e: unknown) => this.#settled(slot, this.#internalError(e), overlap),
         );
+        if (overlap) continue;
         break;
       }
       this.#appendResult(result);
@@ -290,11 +316,18 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
     }
   }
 
-  #settled(result: CommandResult): void {
-    this.#busy = false;
+  #settled(slot: ReplySlot, result: CommandResult, overlap: boolean): void {
+    if (!overlap) this.#busy = false;
     if (this.#closed) return;
-    this.#appendResult(result);
+    slot.bytes = this.#encode(result);
+    // the replies at the head that are known go out, in order
+    while (this.#slots[0]?.bytes) this.#append(this.#slots.shift()!.bytes!);
     this.#run();
+  }
+
+  /** A command's reply is pending (awaited, or queued behind one that is). */
+  #waiting(): boolean {
+    return this.#busy || this.#slots.length > 0;
   }
 
   #internalError(e: unknown): Reply {
@@ -305,7 +338,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   /** setProtocolError: reply, log at verbose, close once the reply is out. */
   #protocolError(message: string, reason: string): void {
-    this.#append(writeReply(err(`ERR ${message}`), this.resp));
+    this.#appendInOrder(writeReply(err(`ERR ${message}`), this.resp));
     const q = this.#reader.buffered();
     const half = PROTO_DUMP_LEN / 2;
     const sample = q.length < PROTO_DUMP_LEN
@@ -320,16 +353,24 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   // ---- Writing ---------------------------------------------------------------------------
 
+  /** A reply in its place: after every reply still awaited. */
   #appendResult(result: CommandResult): void {
     if (this.#closed) return;
-    let bytes: Buffer;
+    this.#appendInOrder(this.#encode(result));
+  }
+
+  #appendInOrder(bytes: Buffer): void {
+    if (this.#slots.length > 0) this.#slots.push({ bytes });
+    else this.#append(bytes);
+  }
+
+  #encode(result: CommandResult): Buffer {
     try {
-      bytes = isReplyList(result) ? writeReplies(result, this.resp) : writeReply(result, this.resp);
+      return isReplyList(result) ? writeReplies(result, this.resp) : writeReply(result, this.resp);
     } catch (e) {
       // a malformed Reply from a handler must not take the process down
-      bytes = writeReply(this.#internalError(e), this.resp);
+      return writeReply(this.#internalError(e), this.resp);
     }
-    this.#append(bytes);
   }
 
   #append(bytes: Buffer): void {
@@ -388,7 +429,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   #updateReading(): void {
     if (this.#closed) return;
-    const pause = this.#busy || this.#draining;
+    const pause = this.#busy || this.#draining || this.#slots.length >= MAX_OVERLAP;
     if (pause === this.#paused) return;
     this.#paused = pause;
     if (pause) this.#socket.pause();
@@ -397,7 +438,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   /** Close after the last reply: QUIT, CLIENT KILL of self, a protocol error, or EOF. */
   #finish(): void {
-    if (this.#closed || this.#busy) return;
+    if (this.#closed || this.#waiting()) return;
     this.#closed = true;
     const socket = this.#socket;
     socket.end(() => socket.destroy());

@@ -35,6 +35,8 @@ export async function startCluster({
   downAfter = 1_000,
   failoverTimeout = 10_000,
   extra = '',
+  auth,
+  serverArgs = [],
 }: {
   argus?: number;
   redis?: number;
@@ -43,11 +45,16 @@ export async function startCluster({
   quorum?: number;
   downAfter?: number;
   failoverTimeout?: number;
+  /** appended to every sentinel's config */
   extra?: string;
+  /** AUTH's arguments for the test's own clients, when `extra` protects the sentinels */
+  auth?: readonly string[];
+  /** more redis-server arguments for the master and the replicas (`--requirepass`, `--masterauth`) */
+  serverArgs?: readonly string[];
 } = {}): Promise<Cluster> {
-  const master = await startRedisServer();
+  const master = await startRedisServer([...serverArgs]);
   const reps = await Promise.all(
-    Array.from({ length: replicas }, () => startRedisServer(['--replicaof', '127.0.0.1', String(master.port)])),
+    Array.from({ length: replicas }, () => startRedisServer([...serverArgs, '--replicaof', '127.0.0.1', String(master.port)])),
   );
   const config =
     `sentinel monitor ${name} 127.0.0.1 ${master.port} ${quorum}\n` +
@@ -58,7 +65,8 @@ export async function startCluster({
   const sentinels: SentinelNode[] = await Promise.all(
     impls.map(async (impl) => {
       const proc = await startSentinel(config, { impl });
-      const [client, events] = await Promise.all([RawClient.open(proc.port), EventRecorder.open(proc.port)]);
+      const [client, events] = await Promise.all([RawClient.open(proc.port), EventRecorder.open(proc.port, auth)]);
+      if (auth) await client.call('AUTH', ...auth);
       return { impl, proc, client, events };
     }),
   );
@@ -102,12 +110,45 @@ export async function startCluster({
   return cluster;
 }
 
-/** The replication role a redis-server reports (ROLE's first element). */
-export async function roleOf(port: number): Promise<string> {
+/** The replication role a redis-server reports (ROLE's first element); `auth`: AUTH's arguments. */
+export async function roleOf(port: number, auth?: readonly string[]): Promise<string> {
   const c = await RawClient.open(port);
   try {
+    if (auth) await c.call('AUTH', ...auth);
     return String(((await c.call('ROLE')).value as string[])[0]);
   } finally {
     c.close();
   }
+}
+
+/**
+ * The steered failover of the mixed-quorum tests: every sentinel but the `leader` kind gets a
+ * quorum above the number of sentinels (it never reaches ODOWN itself, but answers, votes and
+ * follows), the master is killed, and every sentinel must name the same replica with exactly
+ * one leader, of that kind. Resolves with the promoted replica's port once it is master and
+ * every sentinel answers it. `auth` logs in to the data nodes.
+ */
+export async function steeredFailover(
+  t: import('ava').ExecutionContext,
+  c: Cluster,
+  leader: 'argus' | 'redis',
+  auth?: readonly string[],
+): Promise<number> {
+  const candidate = c.sentinels.find((x) => x.impl === leader)!;
+  for (const s of c.sentinels.filter((x) => x !== candidate)) {
+    t.is((await s.client.call('SENTINEL', 'SET', c.name, 'quorum', String(c.sentinels.length + 1))).value, 'OK');
+  }
+  const oldPort = c.master.port;
+  c.master.child.kill('SIGKILL');
+  const switches = await Promise.all(
+    c.sentinels.map((s) => s.events.wait('+switch-master', new RegExp(`^${c.name} 127\\.0\\.0\\.1 ${oldPort} `), { timeout: 40_000 })),
+  );
+  const newPort = Number(switches[0]!.text.split(' ')[4]);
+  t.true(switches.every((s) => Number(s.text.split(' ')[4]) === newPort), 'everyone switched to the same replica');
+  const leaders = c.sentinels.filter((s) => s.events.count('+elected-leader') > 0);
+  t.is(leaders.length, 1, 'exactly one leader');
+  t.is(leaders[0], candidate, `the ${leader} sentinel led the failover`);
+  await waitFor(async () => (await roleOf(newPort, auth)) === 'master', { what: 'promoted replica is master' });
+  await waitFor(async () => (await c.addrs()).every((a) => a === `127.0.0.1:${newPort}`), { timeout: 20_000, what: 'all agree' });
+  return newPort;
 }

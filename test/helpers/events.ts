@@ -10,7 +10,7 @@ export interface SeenEvent {
 
 /**
  * A PSUBSCRIBE '*' connection to a sentinel that records every event it publishes, for tests
- * that wait for `+sdown`, `+slave`, `+tilt` …
+ * that wait for `+sdown`, `+slave`, `+tilt` … (or a SUBSCRIBE to one channel of any server).
  */
 export class EventRecorder {
   readonly events: SeenEvent[] = [];
@@ -18,10 +18,14 @@ export class EventRecorder {
 
   private constructor(readonly client: RawClient) {}
 
-  static async open(port: number): Promise<EventRecorder> {
+  /** `auth`: AUTH's arguments (`[pass]` or `[user, pass]`) for a sentinel with requirepass or users */
+  static async open(port: number, auth?: readonly string[], channel?: string): Promise<EventRecorder> {
     const client = await RawClient.open(port);
+    if (auth) await client.call('AUTH', ...auth);
     const rec = new EventRecorder(client);
-    await client.call('PSUBSCRIBE', '*');
+    // one channel (a data node's __sentinel__:hello), or every event a sentinel publishes
+    if (channel === undefined) await client.call('PSUBSCRIBE', '*');
+    else await client.call('SUBSCRIBE', channel);
     void rec.#pump();
     return rec;
   }
@@ -34,7 +38,9 @@ export class EventRecorder {
       } catch {
         return;
       }
-      if (Array.isArray(v) && v[0] === 'pmessage') this.events.push({ channel: String(v[2]), text: String(v[3]), at: Date.now() });
+      if (!Array.isArray(v)) continue;
+      if (v[0] === 'pmessage') this.events.push({ channel: String(v[2]), text: String(v[3]), at: Date.now() });
+      else if (v[0] === 'message') this.events.push({ channel: String(v[1]), text: String(v[2]), at: Date.now() });
     }
   }
 

@@ -92,7 +92,12 @@ export async function startRedisServer(extra: string[] = [], port?: number): Pro
     tmp.dir,
   );
   void proc.exited.then(tmp.cleanup);
-  await waitForPort(port);
+  try {
+    await waitForPort(port);
+  } catch (e) {
+    await proc.stop();
+    throw e;
+  }
   return proc;
 }
 
@@ -122,7 +127,16 @@ export async function startSentinel(
     impl === 'argus'
       ? spawnProc(process.execPath, [ARGUS_BIN, configPath, ...args], port, tmp.dir)
       : spawnProc(REDIS_SENTINEL, [configPath, ...args], port, tmp.dir);
-  if (waitReady) await waitForPort(port);
+  if (waitReady) {
+    try {
+      await waitForPort(port);
+    } catch (e) {
+      // a sentinel that never listens (a refused config, a crash) leaves nothing behind
+      await proc.stop();
+      tmp.cleanup();
+      throw e;
+    }
+  }
   return {
     ...proc,
     configPath,

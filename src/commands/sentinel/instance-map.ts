@@ -1,5 +1,6 @@
 import { bulkMap, type Reply } from '../../resp/reply.js';
 import { SRI, type InstanceRecord } from '../../sentinel/instance.js';
+import { currentLinkError } from '../../sentinel/link-errors.js';
 
 /** Flag names in the order addReplySentinelRedisInstance prints them; `disconnected` is the link's. */
 const FLAG_NAMES: readonly (readonly [number | 'link', string])[] = [
@@ -93,6 +94,10 @@ export function instanceFields(ri: InstanceRecord, now: number): Field[] {
       ['voted-leader-epoch', ri.leaderEpoch],
     );
   }
+  // Argus: last, and only while the instance refuses a command (NOAUTH/WRONGPASS/NOPERM), so a
+  // healthy instance's map stays byte-identical to redis-sentinel's.
+  const linkError = currentLinkError(ri);
+  if (linkError !== null) f.push(['argus-link-error', linkError]);
   return f;
 }
 

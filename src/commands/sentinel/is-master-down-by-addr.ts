@@ -28,7 +28,8 @@ const run: CommandRun = async ({ sentinel }, argv) => {
   return answer(vote.down, vote.leader, vote.leaderEpoch);
 };
 
-const base = { ...SENTINEL_ADMIN, arity: 6, complexity: 'O(1)', run };
+// overlap: every master's requests from a peer share its one link; each waits for its shard
+const base = { ...SENTINEL_ADMIN, arity: 6, complexity: 'O(1)', run, overlap: true } as const;
 
 export const isMasterDownByAddrSubcommand: ArgusCommandSpec = {
   ...base,

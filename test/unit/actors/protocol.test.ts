@@ -154,3 +154,20 @@ test('operatorKey: changes with operator-owned fields only', (t) => {
   m.failoverTimeout = 1;
   t.not(operatorKey(m), k2);
 });
+
+test('applySnapshot: link errors (permErrors) reach the mirror through msgpack, and their clearing too', (t) => {
+  const mirror = master();
+  const shard = fromSnapshot(toSnapshot(mirror));
+  const denied = [{ command: 'INFO', error: "NOPERM this user has no permissions to run the 'info' command" }];
+  shard.link.permErrors = denied;
+  shard.replicas.get('10.0.0.2:6379')!.link.permErrors = denied;
+  shard.sentinels.get(RUNID)!.link.permErrors = [{ command: 'AUTH', error: 'WRONGPASS invalid username-password pair or user is disabled.' }];
+  const wire = (m: MasterRecord) => decodeMessage(encodeMessage(toSnapshot(m), 'msgpack').data, 'msgpack') as MasterSnapshot;
+  applySnapshot(mirror, wire(shard));
+  t.deepEqual(mirror.link.permErrors, denied);
+  t.deepEqual(mirror.replicas.get('10.0.0.2:6379')!.link.permErrors, denied);
+  t.is(mirror.sentinels.get(RUNID)!.link.permErrors[0]!.command, 'AUTH');
+  shard.link.permErrors = [];
+  applySnapshot(mirror, wire(shard));
+  t.deepEqual(mirror.link.permErrors, []);
+});

@@ -45,11 +45,37 @@ test('info: master status odown over sdown, IPv6 unbracketed, sentinels counted 
   t.regex(s, /master1:name=b,status=sdown,address=10.0.0.1:6380,slaves=0,sentinels=2\r\n/);
 });
 
-test('info: no argument, default, all and everything mean the five sections in INFO order', async (t) => {
+test('info: argus_link_errors counts instances refusing a command, and is left out at 0', async (t) => {
+  const h = harness();
+  const m = createMaster(h.state, 'mymaster', '127.0.0.1', 16379, 2, 0);
+  if (!m.ok) return t.fail();
+  addKnownReplica(h.state, m.value, '127.0.0.1', 16380, 0);
+  addKnownSentinel(h.state, m.value, '127.0.0.1', 26380, 'c'.repeat(40), 0);
+  t.notRegex(text(one(await h.run('info', 'sentinel'))), /argus_link_errors/);
+  const denied = [{ command: 'INFO', error: "NOPERM this user has no permissions to run the 'info' command" }];
+  m.value.link.permErrors = denied;
+  m.value.replicas.get('127.0.0.1:16380')!.link.permErrors = denied;
+  m.value.sentinels.get('c'.repeat(40))!.link.permErrors = [{ command: 'PING', error: 'NOAUTH Authentication required.' }];
+  t.regex(text(one(await h.run('info', 'sentinel'))), /sentinel_simulate_failure_flags:0\r\nargus_link_errors:3\r\nmaster0:/);
+});
+
+test('info: no argument, default and all mean the five sections in INFO order; everything adds Argus\'s', async (t) => {
   const h = harness();
   const all = ['# Server', '# Clients', '# Stats', '# CPU', '# Sentinel'];
-  for (const args of [[], ['default'], ['ALL'], ['everything'], ['sentinel', 'everything']]) {
+  for (const args of [[], ['default'], ['ALL']]) {
     t.deepEqual(titles(text(one(await h.run('info', ...args)))), all, args.join(' '));
+  }
+  for (const args of [['everything'], ['sentinel', 'everything']]) {
+    t.deepEqual(titles(text(one(await h.run('info', ...args)))), [...all, '# Argus'], args.join(' '));
+  }
+});
+
+test('info: the argus section is printed when named, after the others, with the config save counters', async (t) => {
+  const h = harness();
+  const s = text(one(await h.run('info', 'argus', 'sentinel')));
+  t.deepEqual(titles(s), ['# Sentinel', '# Argus']);
+  for (const field of ['argus_version', 'argus_shards', 'argus_config_saves', 'argus_config_save_requests', 'argus_config_save_failures', 'argus_config_last_save_ms']) {
+    t.regex(s, new RegExp(`\\r\\n${field}:\\S+\\r\\n`), field);
   }
 });
 

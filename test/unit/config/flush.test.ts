@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { ConfigSaver, processUmask, strerror, writeFileAtomic } from '../../../src/config/flush.js';
 import { isArgusError } from '../../../src/errors.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -129,7 +130,7 @@ test('strerror: glibc texts for fs codes, and the strerror an ArgusError carries
 });
 
 /** A saver over an in-memory file, with batches started by hand. */
-function memorySaver(opts: { failWith?: NodeJS.ErrnoException; asyncWrite?: boolean } = {}) {
+function memorySaver(opts: { failWith?: NodeJS.ErrnoException; asyncWrite?: boolean; gapMs?: number } = {}) {
   let file = 'sentinel myid x\n';
   let version = 0;
   const writes: string[] = [];
@@ -157,6 +158,7 @@ function memorySaver(opts: { failWith?: NodeJS.ErrnoException; asyncWrite?: bool
       });
     },
     schedule: (run) => queue.push(run),
+    gapMs: opts.gapMs ?? 0,
   });
   return {
     saver,
@@ -203,12 +205,30 @@ test('ConfigSaver: saves during a write get exactly one more write, after it', a
   m.releaseWrite();
   await first;
   t.false(secondDone, 'the second batch is not satisfied by the first write');
-  await tick();
+  await waitFor(() => m.writes.length === 2, { timeout: 1_000, what: 'the second write' });
   t.deepEqual(m.writes, ['version 1\n', 'version 2\n']);
   m.releaseWrite();
   await second;
   t.is(m.saver.saves, 2);
   t.false(m.saver.busy);
+});
+
+test('ConfigSaver: the next write waits gapMs after the end of the previous one', async (t) => {
+  const m = memorySaver({ asyncWrite: true, gapMs: 60 });
+  m.bump();
+  const first = m.saver.save();
+  m.runScheduled();
+  await tick();
+  m.bump();
+  const second = m.saver.save();
+  m.releaseWrite();
+  await first;
+  const ended = performance.now();
+  await waitFor(() => m.writes.length === 2, { timeout: 2_000, what: 'the second write' });
+  t.true(performance.now() - ended >= 55, 'not before the gap');
+  m.releaseWrite();
+  await second;
+  t.deepEqual(m.writes, ['version 1\n', 'version 2\n']);
 });
 
 test('ConfigSaver: a failed write logs the Redis warning and rejects the waiting callers', async (t) => {

@@ -2,6 +2,8 @@ import test from 'ava';
 import { SRI, type MasterRecord } from '../../../src/sentinel/instance.js';
 import {
   abortFailover,
+  FAILOVER_RANK_STEP,
+  failoverRank,
   failoverStateMachine,
   startFailover,
   startFailoverIfNeeded,
@@ -15,7 +17,7 @@ import { currentMasterAddr } from '../../../src/sentinel/state.js';
 import { resetMaster } from '../../../src/sentinel/switch-master.js';
 import { info, T0 } from './helpers.js';
 import { voteLeader } from '../../../src/sentinel/vote.js';
-import { answer, askArgs, cluster, followingInfo, healthyReplica, kindsOf, ME, PEER_B, Sim } from './cluster-helpers.js';
+import { answer, askArgs, cluster, followingInfo, healthyReplica, kindsOf, ME, PEER_B, PEER_C, Sim } from './cluster-helpers.js';
 
 const healthyReplicaAt = (m: MasterRecord, port: number) => healthyReplica(m, port, T0);
 
@@ -488,4 +490,72 @@ test('failover: ODOWN starts a failover only after its random start jitter, and 
   sim.advance(120);
   sim.run((ctx) => handleMaster(m, ctx));
   t.is(m.failoverState, 'wait_start');
+});
+
+/** The rank each of the three sentinels gives itself for `name`, every peer having said "down". */
+function ranksFor(name: string): Record<string, number> {
+  const sim = new Sim();
+  const { m } = cluster(T0);
+  (m as { name: string }).name = name;
+  peersSayDown(sim, m);
+  const ids = [ME, PEER_B, PEER_C];
+  const out: Record<string, number> = {};
+  for (const id of ids) {
+    // seen from `id`: the other two are its peers, both having said "down"
+    const others = ids.filter((x) => x !== id);
+    const view = { ...m, sentinels: new Map(others.map((o) => [o, { ...m.sentinels.get(PEER_B)!, runid: o }])) } as MasterRecord;
+    out[id] = failoverRank(view, sim.ctx({ myid: id }));
+  }
+  return out;
+}
+
+test('failover: the sentinels that agree a master is down rank themselves alike, each in its own place, differently per master', (t) => {
+  const firsts = new Set<string>();
+  for (let i = 0; i < 12; i++) {
+    const ranks = ranksFor(`m${i}`);
+    t.deepEqual(Object.values(ranks).sort(), [0, 1, 2], `one order for m${i}`);
+    firsts.add(Object.keys(ranks).find((id) => ranks[id] === 0)!);
+  }
+  t.true(firsts.size > 1, 'the first in line differs between masters, so a mass failure spreads its leaders');
+});
+
+test('failover: a live peer is in line before it has said "down"; a disconnected or SDOWN one is not', (t) => {
+  const sim = new Sim();
+  const { m } = cluster(T0);
+  const [b, c] = [...m.sentinels.values()];
+  for (const s of [b!, c!]) s.runid = '0'.repeat(40);
+  // a master name that puts both peers ahead of us
+  for (let i = 0; ; i++) {
+    (m as { name: string }).name = `x${i}`;
+    if (failoverRank(m, sim.ctx()) === 2) break;
+  }
+  t.false(Boolean(b!.flags & SRI.MASTER_DOWN), 'neither has answered yet');
+  b!.link.ccConnected = false;
+  t.is(failoverRank(m, sim.ctx()), 1, 'a disconnected peer that has not said down is not in line');
+  peersSayDown(sim, m);
+  t.is(failoverRank(m, sim.ctx()), 2, 'once it says down it is');
+  c!.flags |= SRI.S_DOWN;
+  t.is(failoverRank(m, sim.ctx()), 1, 'a peer that is down itself is not');
+});
+
+test('failover: the second in line starts one rank step after ODOWN began', (t) => {
+  const sim = new Sim();
+  sim.rand = () => 0;
+  const { m } = cluster(T0);
+  for (let i = 0; ; i++) {
+    (m as { name: string }).name = `y${i}`;
+    peersSayDown(sim, m);
+    if (failoverRank(m, sim.ctx()) === 1) break;
+  }
+  m.flags |= SRI.S_DOWN;
+  m.sdownSinceTime = sim.now;
+  sim.run((ctx) => handleMaster(m, ctx));
+  t.truthy(m.flags & SRI.O_DOWN);
+  t.is(nextFailoverWake(m, sim.ctx()), m.odownSinceTime + FAILOVER_RANK_STEP);
+  sim.advance(FAILOVER_RANK_STEP - 1);
+  sim.run((ctx) => handleMaster(m, ctx));
+  t.is(m.failoverState, 'none', 'not before its turn');
+  sim.advance(1);
+  sim.run((ctx) => handleMaster(m, ctx));
+  t.is(m.failoverState, 'wait_start', 'its turn came and nobody asked for its vote');
 });

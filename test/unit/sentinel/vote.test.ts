@@ -179,3 +179,22 @@ test('getLeader: peers that voted in the current epoch count even when it moved 
   t.is(r.leader, ME);
   t.deepEqual(r.effects, [], 'no second vote of our own');
 });
+
+test('is-master-down-by-addr: a vote request this sentinel cannot grant (its epoch is ahead) still holds back its own failover', (t) => {
+  const m = masterAt();
+  const ctx = failoverCtx(T0, { currentEpoch: 9, random: () => 123 });
+  const a = answerIsMasterDownByAddr(m, 7, PEER_B, ctx);
+  t.like(a, { leader: '*', leaderEpoch: 0, mustFlush: false }, 'no vote: the reply is what sentinel.c sends');
+  t.is(m.failoverStartTime, T0 + 123, 'a candidate exists: no rival start for 2 × failover-timeout');
+});
+
+test('is-master-down-by-addr: a candidate itself is not held back by a rival\'s request, nor by a plain state query', (t) => {
+  const m = masterAt();
+  m.failoverState = 'wait_start';
+  m.failoverStartTime = T0 - 50;
+  answerIsMasterDownByAddr(m, 7, PEER_B, failoverCtx(T0, { currentEpoch: 9 }));
+  t.is(m.failoverStartTime, T0 - 50);
+  const idle = masterAt();
+  answerIsMasterDownByAddr(idle, 7, '*', failoverCtx(T0, { currentEpoch: 9 }));
+  t.is(idle.failoverStartTime, 0);
+});

@@ -156,6 +156,23 @@ test('instance-map: sentinel fields with the reported vote', async (t) => {
   t.deepEqual(fields.get('voted-leader-epoch'), bulk('7'));
 });
 
+test('instance-map: argus-link-error comes last, only while the instance refuses a command', async (t) => {
+  const { h, master } = setup();
+  addKnownReplica(h.state, master, '127.0.0.1', 16380, h.clock.monotonic());
+  addKnownSentinel(h.state, master, '127.0.0.1', 26380, 'b'.repeat(40), h.clock.monotonic());
+  const replica = master.replicas.get('127.0.0.1:16380')!;
+  const peer = master.sentinels.get('b'.repeat(40))!;
+  const now = h.clock.monotonic();
+  for (const ri of [master, replica, peer]) t.false(instanceFields(ri, now).some(([k]) => k === 'argus-link-error'));
+  const denied = "NOPERM this user has no permissions to run the 'info' command";
+  for (const ri of [master, replica, peer]) {
+    ri.link.permErrors = [{ command: 'INFO', error: denied }, { command: 'PUBLISH', error: 'NOPERM channels' }];
+    t.deepEqual(instanceFields(ri, now).at(-1), ['argus-link-error', denied]);
+  }
+  const r = one(await h.run('sentinel', 'master', 'mymaster'));
+  t.deepEqual(r.t === 'map' ? r.entries.at(-1) : null, ['argus-link-error', bulk(denied)]);
+});
+
 test('instance-map: flags print in the README order, master_reboot and coordinated_failover included', (t) => {
   const { master } = setup();
   master.flags = SRI.MASTER | SRI.MASTER_REBOOT | SRI.SCRIPT_KILL_SENT | SRI.COORDINATED_FAILOVER | SRI.FORCE_FAILOVER |

@@ -1,0 +1,155 @@
+import test from 'ava';
+import { startCluster } from '../helpers/cluster.js';
+import { EventRecorder } from '../helpers/events.js';
+import { startRedisServer, startSentinel, type Proc } from '../helpers/processes.js';
+import { fields, RawClient, type Value } from '../helpers/raw-client.js';
+import { redisCli } from '../helpers/redis-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+/** Sentinel's documented minimal ACL for its user on the data nodes (Redis's sentinel.conf + the channel). */
+const SENTINEL_ACL = ['+client', '+subscribe', '+publish', '+ping', '+info', '+multi', '+slaveof', '+config', '+exec', '&__sentinel__:hello'];
+const ADMIN = ['-a', 'admin-pw', '--no-auth-warning'];
+/** distinctive, so a grep of the log cannot match anything else */
+const SENTINEL_PW = 'Sentinel-Pw-7f3e9c';
+const NOPERM_INFO = "NOPERM this user has no permissions to run the 'info' command";
+
+type Teardown = { teardown(fn: () => Promise<void> | void): void };
+
+/**
+ * A master and a replica with `requirepass` (the default user is the admin) and an ACL user
+ * `sentinel` with `rules`, watched by one Argus as that user.
+ */
+async function aclGroup(t: Teardown, rules: readonly string[]) {
+  const user = ['--user', 'sentinel', 'on', `>${SENTINEL_PW}`, ...rules];
+  const master = await startRedisServer(['--requirepass', 'admin-pw', ...user]);
+  const replica = await startRedisServer([
+    '--requirepass', 'admin-pw', '--masterauth', 'admin-pw', ...user,
+    '--replicaof', '127.0.0.1', String(master.port),
+  ]);
+  const argus = await startSentinel(
+    `sentinel monitor m 127.0.0.1 ${master.port} 1\n` +
+      'sentinel down-after-milliseconds m 5000\n' +
+      'sentinel auth-user m sentinel\n' +
+      `sentinel auth-pass m ${SENTINEL_PW}\n`,
+  );
+  const c = await RawClient.open(argus.port);
+  const events = await EventRecorder.open(argus.port);
+  t.teardown(async () => {
+    c.close();
+    events.close();
+    await argus.cleanup();
+    await Promise.all([replica.stop(), master.stop()]);
+  });
+  return { master, replica, argus, c, events };
+}
+
+const masterMap = async (c: RawClient) => fields((await c.call('SENTINEL', 'MASTER', 'm')).value);
+const replicaMaps = async (c: RawClient) => ((await c.call('SENTINEL', 'REPLICAS', 'm')).value as Value[]).map(fields);
+const infoSentinel = async (c: RawClient) => String((await c.call('INFO', 'sentinel')).value);
+const setUser = (p: Proc, ...rules: string[]) => redisCli(p.port, ['ACL', 'SETUSER', 'sentinel', ...rules], ADMIN);
+
+test.serial('monitoring-acl: an ACL user with exactly Sentinel\'s minimal rules monitors master and replica with no link error', async (t) => {
+  const { argus, c, events } = await aclGroup(t, SENTINEL_ACL);
+  const replicas = await waitFor(async () => {
+    const m = await masterMap(c);
+    if (m.flags !== 'master' || m['num-slaves'] !== '1') return null;
+    const r = await replicaMaps(c);
+    return r.length === 1 && r[0]!.flags === 'slave' && r[0]!['role-reported'] === 'slave' ? r : null;
+  }, { what: 'master and replica up as the ACL user' });
+  t.regex(await infoSentinel(c), /status=ok,.*slaves=1/);
+  t.notRegex(await infoSentinel(c), /argus_link_errors/);
+  t.false('argus-link-error' in (await masterMap(c)));
+  t.false('argus-link-error' in replicas[0]!);
+  t.notRegex(argus.stdout(), /Access denied/);
+
+  // +set shows the password as ******, on the channel and in the log; the links log in again
+  const from = events.events.length;
+  t.is((await c.call('SENTINEL', 'SET', 'm', 'auth-pass', SENTINEL_PW)).value, 'OK');
+  const set = await events.wait('+set', /auth-pass/, { from });
+  t.regex(set.text, /^master m 127\.0\.0\.1 \d+ auth-pass \*{6}$/);
+  await waitFor(() => /\+set master m .* auth-pass \*{6}/.test(argus.stdout()), { what: '+set in the log' });
+  t.false(argus.stdout().includes(SENTINEL_PW));
+  await waitFor(async () => (await masterMap(c)).flags === 'master', { what: 'links back after the re-AUTH' });
+  t.false('argus-link-error' in (await masterMap(c)));
+});
+
+test.serial('monitoring-acl: a user without +info is logged once, shown in SENTINEL MASTER and INFO, and clears when the ACL is fixed', async (t) => {
+  const rules = SENTINEL_ACL.filter((r) => r !== '+info');
+  const { master, replica, argus, c } = await aclGroup(t, rules);
+
+  const m = await waitFor(async () => {
+    const f = await masterMap(c);
+    return f['argus-link-error'] ? f : null;
+  }, { what: 'argus-link-error on the master' });
+  t.is(m['argus-link-error'], NOPERM_INFO);
+  // PING is allowed: the master is up, only INFO (and so replica discovery) is refused
+  t.is(m.flags, 'master');
+  t.is(m['num-slaves'], '0');
+  t.regex(await infoSentinel(c), /sentinel_simulate_failure_flags:0\r\nargus_link_errors:1\r\nmaster0:/);
+  const denied = new RegExp(
+    `# Access denied by master m 127\\.0\\.0\\.1 ${master.port}: INFO answered ${NOPERM_INFO}\\. ` +
+      "Sentinel's user there \\(sentinel auth-user m\\) needs \\+client .*\\+info .*&__sentinel__:hello",
+  );
+  await waitFor(() => denied.test(argus.stdout()), { what: 'the warning line' });
+  // INFO is retried every second and refused each time (the server's ACL LOG counts them): one line
+  await waitFor(async () => Number(/^count\n(\d+)$/m.exec((await redisCli(master.port, ['ACL', 'LOG', '1'], ADMIN)).out)?.[1]) >= 3, {
+    what: 'three refused INFOs',
+  });
+  t.is(argus.stdout().match(/Access denied/g)?.length, 1);
+
+  // the operator grants +info on both servers: the field goes, the replica is found, one line says so
+  t.is((await setUser(replica, '+info')).out, 'OK\n');
+  t.is((await setUser(master, '+info')).out, 'OK\n');
+  await waitFor(async () => !('argus-link-error' in (await masterMap(c))), { timeout: 5_000, what: 'field cleared' });
+  t.regex(argus.stdout(), new RegExp(`Access restored on master m 127\\.0\\.0\\.1 ${master.port}: INFO accepted again`));
+  await waitFor(async () => (await masterMap(c))['num-slaves'] === '1', { what: 'replica discovered once INFO is allowed' });
+  await waitFor(async () => (await replicaMaps(c))[0]?.['role-reported'] === 'slave', { what: 'the replica\'s INFO read' });
+  t.notRegex(await infoSentinel(c), /argus_link_errors/);
+  t.false('argus-link-error' in (await replicaMaps(c))[0]!);
+  t.is(argus.stdout().match(/Access denied/g)?.length, 1);
+});
+
+test.serial('monitoring-acl: Argus peers with requirepass and a sentinel-user ACL find each other and fail over', async (t) => {
+  const peerRules = '+auth +client|setname +ping +publish +sentinel|is-master-down-by-addr &__sentinel__:hello';
+  const c = await startCluster({
+    argus: 2,
+    replicas: 1,
+    quorum: 2,
+    extra:
+      'requirepass admin-pw\n' +
+      `user peer on >${SENTINEL_PW} ${peerRules}\n` +
+      'sentinel sentinel-user peer\n' +
+      `sentinel sentinel-pass ${SENTINEL_PW}\n`,
+    auth: ['admin-pw'],
+  });
+  t.teardown(() => c.stop());
+  await c.settled(10_000);
+  for (const s of c.sentinels) {
+    const peers = await waitFor(async () => {
+      const list = ((await s.client.call('SENTINEL', 'SENTINELS', c.name)).value as Value[]).map(fields);
+      return list.length === 1 && list[0]!.flags === 'sentinel' ? list : null;
+    }, { what: 'the peer known and reachable' });
+    t.false('argus-link-error' in peers[0]!);
+    t.notRegex(s.proc.stdout(), /Access denied/);
+  }
+
+  // ODOWN needs the peer's is-master-down-by-addr answer, the election its vote
+  const old = c.master.port;
+  await c.master.stop();
+  await Promise.all(c.sentinels.map((s) => s.events.wait('+switch-master', new RegExp(`^${c.name} 127\\.0\\.0\\.1 ${old} `))));
+  t.deepEqual(await c.addrs(), c.sentinels.map(() => `127.0.0.1:${c.replicas[0]!.port}`));
+
+  // a wrong sentinel-pass on one of them: its peer record shows WRONGPASS, and the password is in no log
+  const [s0] = c.sentinels;
+  t.is((await s0!.client.call('SENTINEL', 'CONFIG', 'SET', 'sentinel-pass', 'Wrong-Pw-51a2')).value, 'OK');
+  const peer = await waitFor(async () => {
+    const list = ((await s0!.client.call('SENTINEL', 'SENTINELS', c.name)).value as Value[]).map(fields);
+    return list[0]?.['argus-link-error'] ? list[0] : null;
+  }, { what: 'WRONGPASS on the peer record' });
+  t.regex(String(peer['argus-link-error']), /^WRONGPASS /);
+  await waitFor(() => /Access denied by sentinel [0-9a-f]{40} .*: AUTH answered WRONGPASS.*sentinel-pass/.test(s0!.proc.stdout()));
+  for (const s of c.sentinels) {
+    t.false(s.proc.stdout().includes(SENTINEL_PW));
+    t.false(s.proc.stdout().includes('Wrong-Pw-51a2'));
+  }
+});
