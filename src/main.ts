@@ -3,6 +3,7 @@
  * event bus, the RESP server and the command table, and owns the process's life (signals,
  * pid file, exit codes). No logic of its own beyond start-up order, which follows redis-sentinel.
  */
+import { fdLimitWarning, openFilesLimit } from './runtime/fd-limit.js';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgv, USAGE } from './cli/argv.js';
@@ -93,6 +94,8 @@ export async function main(args: readonly string[]): Promise<void> {
       `node=${process.versions.node}, pid=${process.pid}, just started`,
   );
   log.warning('Configuration loaded');
+  const fdWarning = fdLimitWarning(openFilesLimit(), state, settings.maxclients);
+  if (fdWarning !== null) log.warning(fdWarning);
 
   // tls.c tlsConfigure, before anything listens or connects: a bad certificate stops start-up.
   let tls: TlsSetup = { server: null, client: null };

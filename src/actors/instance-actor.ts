@@ -16,6 +16,10 @@ import { currentMasterAddr } from '../sentinel/state.js';
 /** First reconnect attempt after an established connection dropped (one sentinel.c tick). */
 const RETRY_AFTER_DROP_MS = 100;
 
+/** The out-of-descriptors warning, once per this many ms per shard thread. */
+const DESCRIPTOR_WARNING_EVERY_MS = 10_000;
+let lastDescriptorWarning = -Infinity;
+
 /** What an instance actor needs from the coordinator of its master. */
 export interface ActorHost {
   readonly master: MasterRecord;
@@ -90,9 +94,25 @@ export class InstanceActor {
       // sentinel.c logs these at debug level and never publishes them.
       const type = kind === 'cc' ? '-cmd-link-reconnection' : '-pubsub-link-reconnection';
       this.#host.apply([instanceEvent('debug', type, this.record, this.#host.master, `#${reason}`)]);
+      if (reason.startsWith('Too many open files')) this.#descriptorsExhausted(now);
     }
     this.#host.changed();
     this.wake();
+  }
+
+  /**
+   * Out of file descriptors: the instance will be reported down for a reason that is ours, not
+   * its own, so say so at warning level (at most every 10 s per shard thread).
+   */
+  #descriptorsExhausted(now: number): void {
+    if (now - lastDescriptorWarning < DESCRIPTOR_WARNING_EVERY_MS) return;
+    lastDescriptorWarning = now;
+    this.#host.apply([{
+      kind: 'log',
+      level: 'warning',
+      message: `Cannot link to ${this.record.addr.host}:${this.record.addr.port}: out of file descriptors ` +
+        '(raise ulimit -n / LimitNOFILE, or split the masters over more sentinels)',
+    }]);
   }
 
   /**

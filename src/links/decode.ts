@@ -9,6 +9,8 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   ETIMEDOUT: 'Connection timed out',
   ECONNRESET: 'Connection reset by peer',
   ECONNABORTED: 'Software caused connection abort',
+  EMFILE: 'Too many open files',
+  ENFILE: 'Too many open files in system',
   EPIPE: 'Broken pipe',
   EHOSTUNREACH: 'No route to host',
   EHOSTDOWN: 'Host is down',

@@ -95,6 +95,9 @@ function write(out: Sink, r: Reply, proto: Proto): void {
         write(out, v, proto);
       }
       return;
+    case 'raw':
+      out.buf(r.bytes);
+      return;
     default:
       return assertNever(r);
   }

@@ -16,7 +16,12 @@ export type Reply =
   /** RESP3 `%n`; RESP2 renders a flat array of 2n items */
   | { readonly t: 'map'; readonly entries: readonly (readonly [string, Reply])[] }
   /** RESP3 `>n`; RESP2 renders an array. Only pub/sub messages are pushes. */
-  | { readonly t: 'push'; readonly items: readonly Reply[] };
+  | { readonly t: 'push'; readonly items: readonly Reply[] }
+  /**
+   * Bytes already rendered in the client's protocol: a long reply built in parts between turns
+   * of the event loop (SENTINEL MASTERS of thousands of masters), written as they are.
+   */
+  | { readonly t: 'raw'; readonly bytes: Buffer };
 
 export const simple = (s: string): Reply => ({ t: 'simple', s });
 export const ok: Reply = simple('OK');

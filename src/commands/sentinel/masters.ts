@@ -1,9 +1,28 @@
 import { array } from '../../resp/reply.js';
+import { writeReplies } from '../../resp/reply-writer.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec, type CommandRun } from '../spec.js';
 import { instanceMaps } from './instance-map.js';
 
-const run: CommandRun = ({ sentinel }) =>
-  array(instanceMaps(sentinel.state.masters.values(), sentinel.clock.monotonic()));
+/** Masters rendered per turn of the event loop. */
+export const MASTERS_PER_TURN = 256;
+
+/**
+ * Up to MASTERS_PER_TURN masters in one go; beyond, the reply is rendered in parts with a turn
+ * of the event loop between them, so thousands of masters (~600 bytes each) do not hold the
+ * other clients and the peers' PINGs for the whole of it. The list is the one of the start:
+ * a master removed meanwhile is still described as it was.
+ */
+const run: CommandRun = async ({ sentinel, client }) => {
+  const masters = [...sentinel.state.masters.values()];
+  if (masters.length <= MASTERS_PER_TURN) return array(instanceMaps(masters, sentinel.clock.monotonic()));
+  const parts: Buffer[] = [Buffer.from(`*${masters.length}\r\n`, 'latin1')];
+  for (let i = 0; i < masters.length; i += MASTERS_PER_TURN) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    const maps = instanceMaps(masters.slice(i, i + MASTERS_PER_TURN), sentinel.clock.monotonic());
+    parts.push(writeReplies(maps, client.resp));
+  }
+  return { t: 'raw', bytes: Buffer.concat(parts) };
+};
 
 const base = {
   ...SENTINEL_ADMIN,

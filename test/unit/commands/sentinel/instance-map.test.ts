@@ -1,6 +1,8 @@
 import test from 'ava';
-import { flagsString, instanceFields } from '../../../../src/commands/sentinel/instance-map.js';
-import { arrayOf, bulk, bulkMap, err, nullArray } from '../../../../src/resp/reply.js';
+import { flagsString, instanceFields, instanceMaps } from '../../../../src/commands/sentinel/instance-map.js';
+import { MASTERS_PER_TURN } from '../../../../src/commands/sentinel/masters.js';
+import { writeReply } from '../../../../src/resp/reply-writer.js';
+import { array, arrayOf, bulk, bulkMap, err, nullArray } from '../../../../src/resp/reply.js';
 import { SRI } from '../../../../src/sentinel/instance.js';
 import { addKnownReplica, addKnownSentinel, createMaster } from '../../../../src/sentinel/state.js';
 import { harness, one } from '../../../helpers/fake-context.js';
@@ -194,6 +196,19 @@ test('sentinel masters: every master in table order; PRIMARIES is the same', asy
     r.t === 'array' ? r.items.map((m) => (m.t === 'map' ? m.entries[0]![1] : null)) : [];
   t.deepEqual(names(one(await h.run('sentinel', 'masters'))), [bulk('mymaster'), bulk('other')]);
   t.deepEqual(one(await h.run('sentinel', 'primaries')), one(await h.run('sentinel', 'masters')));
+});
+
+test('sentinel masters: beyond MASTERS_PER_TURN the reply is rendered in parts, byte for byte the same as in one go', async (t) => {
+  const { h } = setup();
+  for (let i = 1; i < MASTERS_PER_TURN * 2 + 10; i++) createMaster(h.state, `m${i}`, '10.0.0.1', 6000 + i, 1, h.clock.monotonic());
+  const now = h.clock.monotonic();
+  for (const resp of [2, 3] as const) {
+    h.client.resp = resp;
+    const reply = one(await h.run('sentinel', 'masters'));
+    t.is(reply.t, 'raw', `RESP${resp}`);
+    const whole = writeReply(array(instanceMaps(h.state.masters.values(), now)), resp);
+    t.true(reply.t === 'raw' && reply.bytes.equals(whole), `RESP${resp}: the same bytes`);
+  }
 });
 
 test('sentinel master: no such master, with the name matched case-sensitively', async (t) => {
