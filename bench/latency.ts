@@ -49,7 +49,7 @@ interface Options extends GroupsOptions {
 function parseOptions(args: string[]): Options {
   const values = stringFlags(args, ['masters', 'replicas', 'sentinels', 'quorum', 'down-after', 'failover-timeout', 'kinds', 'faults', 'parallel', 'simultaneous', 'stall', 'argus-ping-period', 'hz', 'quiet', 'bound', 'deadline', 'only', 'seed', 'json', 'chart', 'chart-scale', 'logs'], USAGE);
   const int = intFlag(USAGE);
-  const masters = int('masters', values.masters, 10, 1, 500);
+  const masters = int('masters', values.masters, 10, 1, 2000);
   const sentinels = int('sentinels', values.sentinels, 3, 1, 7);
   const downAfter = int('down-after', values['down-after'], 1000, 100, 60_000);
   const failoverTimeout = int('failover-timeout', values['failover-timeout'], 5000, 1000, 600_000);
