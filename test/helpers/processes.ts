@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports.js';
+import { RawClient } from './raw-client.js';
 import { tempDir } from './tmp.js';
 import { waitFor } from './wait-for.js';
 
@@ -82,23 +83,42 @@ export async function waitForPort(port: number, timeout = 10_000): Promise<void>
 
 /** A redis-server on a free loopback port (or on `port`, to restart one where it was). */
 export async function startRedisServer(extra: string[] = [], port?: number): Promise<Proc> {
-  port ??= await freePort();
-  // Its own directory: a master writes an RDB file for every full resync of a replica.
-  const tmp = tempDir('redis-server-');
-  const proc = spawnProc(
-    REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', tmp.dir, ...extra],
-    port,
-    tmp.dir,
-  );
-  void proc.exited.then(tmp.cleanup);
-  try {
-    await waitForPort(port);
-  } catch (e) {
+  for (let attempt = 1; ; attempt++) {
+    const p = port ?? (await freePort());
+    // Its own directory: a master writes an RDB file for every full resync of a replica.
+    const tmp = tempDir('redis-server-');
+    const proc = spawnProc(
+      REDIS_SERVER,
+      ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', tmp.dir, ...extra],
+      p,
+      tmp.dir,
+    );
+    void proc.exited.then(tmp.cleanup);
+    try {
+      await waitForPort(p);
+      // The port may have gone to another process between freePort() and the bind (test files
+      // run in parallel): then something else answers there and this server has exited.
+      const pid = await listenerPid(p);
+      if (pid === proc.child.pid || (pid === null && proc.child.exitCode === null)) return proc;
+    } catch {
+      // not listening in time: retried or reported below
+    }
     await proc.stop();
-    throw e;
+    if (port !== undefined || attempt >= 3) {
+      throw new Error(`redis-server did not start on port ${p}: ${proc.stderr()}${proc.stdout().slice(-500)}`);
+    }
   }
-  return proc;
+}
+
+/** INFO server's process_id of whatever answers on `port`; null when INFO is refused (a password, a rename). */
+async function listenerPid(port: number): Promise<number | null> {
+  const c = await RawClient.open(port);
+  try {
+    const m = /process_id:(\d+)/.exec(String((await c.call('INFO', 'server')).value));
+    return m ? Number(m[1]) : null;
+  } finally {
+    c.close();
+  }
 }
 
 export interface SentinelProc extends Proc {

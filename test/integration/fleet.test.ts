@@ -87,14 +87,21 @@ test('fleet: 2 Argus discover 50 masters, their replicas and each other, fail ov
     nodes.push({ proc, client, events });
   }
 
-  // Discovery: every master ok, with its replica and the other sentinel.
+  // Discovery: every master ok, with its replica and the other sentinel. A timeout names the
+  // ones that are not (sentinel:name:flags:replicas:peers).
   await waitFor(
     async () => {
-      for (const n of nodes) {
+      const unsettled: string[] = [];
+      for (const [j, n] of nodes.entries()) {
         const all = await masters(n.client);
-        if (all.size !== MASTERS) return false;
-        for (const f of all.values()) if (f['num-slaves'] !== '1' || f['num-other-sentinels'] !== '1' || f.flags !== 'master') return false;
+        if (all.size !== MASTERS) throw new Error(`sentinel ${j}: ${all.size} masters`);
+        for (const f of all.values()) {
+          if (f['num-slaves'] !== '1' || f['num-other-sentinels'] !== '1' || f.flags !== 'master') {
+            unsettled.push(`${j}:${f.name}:${f.flags}:${f['num-slaves']}:${f['num-other-sentinels']}`);
+          }
+        }
       }
+      if (unsettled.length > 0) throw new Error(`${unsettled.length} unsettled, e.g. ${unsettled.slice(0, 6).join(' ')}`);
       return true;
     },
     { timeout: 40_000, what: 'every replica and peer discovered by both sentinels' },
