@@ -311,10 +311,8 @@ export class ConfigSaver {
     if (this.#running) return;
     this.#running = true;
     try {
-      for (let first = true; this.#pending; first = false) {
-        if (!first) await new Promise((resolve) => setTimeout(resolve, this.#opts.gapMs ?? SAVE_GAP_MS));
+      while (this.#pending) {
         const batch = this.#pending;
-        if (batch === null) break;
         this.#pending = null;
         try {
           await this.#flushOnce();
@@ -322,6 +320,8 @@ export class ConfigSaver {
         } catch (e) {
           batch.reject(e);
         }
+        // saves asked for during this write wait for the gap, joined by any that come meanwhile
+        if (this.#pending) await new Promise((resolve) => setTimeout(resolve, this.#opts.gapMs ?? SAVE_GAP_MS));
       }
     } finally {
       this.#running = false;

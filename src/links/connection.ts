@@ -31,6 +31,9 @@ export interface ConnectionEvents {
   message(channel: Buffer, message: Buffer): void;
 }
 
+/** The first element of a pushed pub/sub message frame. */
+const MESSAGE = Buffer.from('message', 'latin1');
+
 /** hiredis's text when a connect does not complete within the link's timeout. */
 const CONNECT_TIMEOUT = 'Connection timed out';
 
@@ -166,7 +169,7 @@ export class LinkConnection {
 
   /** A reply, or on a subscriber connection a pushed `message` that answers no command. */
   private onReply(v: unknown): void {
-    if (this.kind === 'pc' && Array.isArray(v) && v.length === 3 && isWord(v[0], 'message')) {
+    if (this.kind === 'pc' && Array.isArray(v) && v.length === 3 && Buffer.isBuffer(v[0]) && v[0].equals(MESSAGE)) {
       if (this.state === 'up') this.events.message(v[1] as Buffer, v[2] as Buffer);
       return;
     }
@@ -213,4 +216,3 @@ export class LinkConnection {
   }
 }
 
-const isWord = (v: unknown, word: string): boolean => Buffer.isBuffer(v) && v.length === word.length && v.toString('latin1') === word;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../src/config/load.js';
 import { EventRecorder } from '../helpers/events.js';
 import { startRedisServer, startSentinel, type Proc, type SentinelProc } from '../helpers/processes.js';
-import { RawClient, type Value } from '../helpers/raw-client.js';
+import { fields, RawClient, type Value } from '../helpers/raw-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const MASTERS = 50;
@@ -45,15 +45,9 @@ async function argusInfo(c: RawClient): Promise<Record<string, number>> {
 }
 
 /** SENTINEL MASTERS as name → field map. */
-async function masters(c: RawClient): Promise<Map<string, Record<string, string>>> {
-  const rows = (await c.call('SENTINEL', 'MASTERS')).value as Value[][];
-  const out = new Map<string, Record<string, string>>();
-  for (const row of rows) {
-    const f: Record<string, string> = {};
-    for (let i = 0; i + 1 < row.length; i += 2) f[String(row[i])] = String(row[i + 1]);
-    out.set(f.name!, f);
-  }
-  return out;
+async function masters(c: RawClient): Promise<Map<string, Record<string, Value>>> {
+  const rows = (await c.call('SENTINEL', 'MASTERS')).value as Value[];
+  return new Map(rows.map((row) => fields(row)).map((f) => [String(f.name), f]));
 }
 
 test('fleet: 2 Argus discover 50 masters, their replicas and each other, fail over 10 killed masters at once, and coalesce their saves', async (t) => {
