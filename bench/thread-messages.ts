@@ -1,7 +1,8 @@
 /**
  * Messages between threads: msgpackr (pack, copy, post with transfer, unpack) against the port's
- * own structured clone (post the object), for the batches Argus really sends: dirty
- * MasterSnapshots, each master with 2 replicas and 2 peer sentinels, 50 and 1000 to a batch.
+ * own structured clone (post the object), for the batches Argus really sends: changed
+ * MasterFacts, each master with 2 replicas and 2 peer sentinels, 50 and 1000 to a batch (a mass
+ * failover, a start-up's discovery).
  * Both directions. Each thread's share of the work is read from its event-loop utilization, so
  * the clone's deserialization (which runs before the 'message' handler) is counted too.
  *
@@ -9,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { isMainThread, MessageChannel, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import { toSnapshot, type ShardBatch, type StampedSnapshot } from '../src/actors/protocol.js';
+import { factsOf, type ShardBatch, type StampedFacts } from '../src/actors/protocol.js';
 import { decodeMessage, encodeMessage, WIRE_ENCODING, type WireEncoding } from '../src/actors/wire.js';
 import { newMasterRecord, newReplicaRecord, newSentinelRecord, SRI } from '../src/sentinel/instance.js';
 import { defaultTimings } from '../src/sentinel/timings.js';
@@ -23,11 +24,11 @@ const SIZES = [
 const ROUNDS = 3;
 const WORKER_TAG = 'argus-bench-thread-messages';
 
-/** A batch as a shard sends it: `n` dirty masters, and a few events. */
+/** A batch as a shard sends it: `n` masters' changed facts, and a few events. */
 export function sampleBatch(n: number): ShardBatch {
   const now = 1_700_000_000_000;
   const hex = (i: number, c: string) => `${c.repeat(32)}${String(i).padStart(8, '0')}`;
-  const snapshots: StampedSnapshot[] = [];
+  const facts: StampedFacts[] = [];
   for (let i = 0; i < n; i++) {
     const m = newMasterRecord(`master-${i}`, { host: `10.${i >> 8 & 255}.${i & 255}.1`, port: 6379 }, 2, defaultTimings(), now);
     m.runid = hex(i, 'a');
@@ -52,7 +53,7 @@ export function sampleBatch(n: number): ShardBatch {
       rec.lastHelloTime = now - 500;
       m.sentinels.set(rec.name, rec);
     }
-    snapshots.push({ gen: i + 1, snapshot: toSnapshot(m) });
+    facts.push({ gen: i + 1, facts: factsOf(m) });
   }
   const events = Array.from({ length: 3 }, (_, i) => ({
     level: 'warning' as const,
@@ -62,7 +63,7 @@ export function sampleBatch(n: number): ShardBatch {
     time: now,
   }));
   return {
-    type: 'batch', shard: 0, seq: 1, events, snapshots, flushRequested: true, currentEpoch: 3,
+    type: 'batch', shard: 0, seq: 1, events, facts, flushRequested: true, currentEpoch: 3,
     freshReplies: n, freshSince: null, stalls: [], logs: [], scripts: [], forgetSentinels: [], crash: false,
   };
 }
@@ -92,7 +93,7 @@ function receiveAll(port: MessagePort, encoding: WireEncoding, count: number): P
         elu0 = performance.eventLoopUtilization();
       }
       const b = decodeMessage<ShardBatch>(data, encoding);
-      if (b.snapshots.length === 0) throw new Error('empty batch');
+      if (b.facts.length === 0) throw new Error('empty batch');
       if (++got === count) {
         port.off('message', onMessage);
         resolve({ kind: 'done', activeMs: performance.eventLoopUtilization(elu0).active, wallMs: performance.now() - t0 });

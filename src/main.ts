@@ -130,8 +130,8 @@ export async function main(args: readonly string[]): Promise<void> {
     log: (level, msg) => log.log(level, msg),
   });
 
-  // Monitoring runs in shard workers; the main thread keeps the mirror the commands read.
-  const shardCount = resolveShardCount(server.getInt('argus-shards', 0));
+  // Monitoring runs in shard workers, which own the masters' runtime state; commands read it there.
+  const shardCount = resolveShardCount(server.getInt('argus-shards', 0), state.masters.size);
   const shards = new ShardHost({
     state,
     events,
@@ -161,7 +161,7 @@ export async function main(args: readonly string[]): Promise<void> {
     hz: () => timer.hz,
     stats: newServerStats(),
     argus: () => ({
-      shards: shardCount,
+      ...shards.processStats(),
       configSaves: saver.saves,
       configSaveRequests: saver.requests,
       configSaveFailures: saver.failures,

@@ -46,7 +46,7 @@ export interface ShardServices {
   globals(): ShardGlobals;
   /** queue an event for the main thread (logged, published, scripts) */
   emit(event: SentinelEvent): void;
-  /** the master's records changed: its snapshot goes out with the next batch */
+  /** something that can change the master's facts happened: they go out if they did (protocol.ts MasterFacts) */
   markDirty(master: string): void;
   /** persisted state changed (new replica, epochs, address): the main thread rewrites the config */
   requestFlush(): void;

@@ -207,9 +207,11 @@ class Coordinator implements MasterCoordinator, ActorHost {
     }
   }
 
-  /** An actor's record changed (a reply, a connect): mirror it, and let the master rules look. */
+  /**
+   * An actor's record changed (a reply, a connect): let the master rules look. Nothing leaves the
+   * shard for it: what the main thread must know follows from events and config flushes.
+   */
   changed(): void {
-    this.#services.markDirty(this.name);
     this.#scheduleRun();
   }
 
@@ -320,7 +322,6 @@ class Coordinator implements MasterCoordinator, ActorHost {
     if (this.#stopped) return;
     this.apply(handleMaster(this.master, this.ruleContext()));
     if (this.#stopped) return;
-    this.#services.markDirty(this.name);
     const ctx = this.ruleContext();
     const at = nextFailoverWake(this.master, ctx);
     if (this.#timer) clearTimeout(this.#timer);

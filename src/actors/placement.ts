@@ -7,15 +7,21 @@
 import { availableParallelism } from 'node:os';
 import { fnv1a } from '../sentinel/fnv1a.js';
 
-/** `argus-shards`: 0 = one per core, up to this many. */
+/** `argus-shards 0`: one shard per this many masters (docs/design.md, "Threads sized to the work") ... */
+export const MASTERS_PER_AUTO_SHARD = 1_000;
+/** ... and no more than one per core, up to this many. */
 export const AUTO_SHARDS_CAP = 8;
 /** the directive's upper bound (src/config/directives.ts) */
 export const MAX_SHARDS = 64;
 
-/** The shard count for an `argus-shards` value (0 = auto). */
-export function resolveShardCount(setting: number, cores: number = availableParallelism()): number {
+/**
+ * The shard count for an `argus-shards` value (0 = auto) and the masters configured at start.
+ * Masters added later with SENTINEL MONITOR join the shards there are; the next start sizes again.
+ */
+export function resolveShardCount(setting: number, masters: number, cores: number = availableParallelism()): number {
   if (setting > 0) return Math.min(setting, MAX_SHARDS);
-  return Math.max(1, Math.min(cores, AUTO_SHARDS_CAP));
+  const wanted = Math.ceil(masters / MASTERS_PER_AUTO_SHARD);
+  return Math.max(1, Math.min(wanted, cores, AUTO_SHARDS_CAP));
 }
 
 /** The stable hash masters are placed by. */

@@ -8,148 +8,32 @@
  *    (src/actors/wire.ts), so a thousand dirty masters cost one post, not a thousand.
  *
  * Everything here is plain data: no classes, no Maps, nothing a structured clone or msgpack could
- * not carry. Records travel as `MasterSnapshot`s; the field-ownership table below decides which
- * side may change which field.
+ * not carry. A master's runtime state is its shard's: whole records cross only when a master is
+ * handed to a shard or a command asks to see it (`view`); what flows up on its own is a master's
+ * `MasterFacts`, and only when they change.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { SentinelEvent } from '../events/event.js';
 import type { LineLevel } from '../runtime/logger.js';
-import type { Addr } from '../sentinel/address.js';
-import type {
-  LinkState,
-  MasterRecord,
-  RenamedCommand,
-  ReplicaRecord,
-  SentinelRecord,
+import { addrName, type Addr } from '../sentinel/address.js';
+import {
+  newReplicaRecord,
+  newSentinelRecord,
+  SRI,
+  type FailoverState,
+  type LinkState,
+  type MasterRecord,
+  type RenamedCommand,
+  type ReplicaRecord,
+  type SentinelRecord,
 } from '../sentinel/instance.js';
 import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 
 /** Bumped whenever a message shape changes; a worker of another version is refused at start. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------------
-// Field ownership: the one place that says who writes what
-// ---------------------------------------------------------------------------------------------
-
-/**
- * - identity: fixed at creation (name, kind, created time); never overwritten
- * - operator: set by the config file and commands on the main thread (MONITOR, SET, CONFIG);
- *   pushed to the shard with `applyConfig`, never taken back from a snapshot
- * - runtime: learned by the shard (links, INFO, hellos, SDOWN/ODOWN, failover); a snapshot
- *   overwrites the main thread's mirror with it
- * - vote: the master's own vote (leader, leaderEpoch). Runtime-owned, but the main thread may
- *   record a vote too (IS-MASTER-DOWN-BY-ADDR), so a snapshot never takes it back to an older
- *   epoch: the pair is applied only when the snapshot's leaderEpoch is not lower
- * - on-demand: the INFO text; left out of regular snapshots (it is the bulk of a record) and
- *   fetched by `infoCache` for SENTINEL INFO-CACHE
- * - follows-master: a replica's or peer's down-after period, which is the master's (operator)
- * - collection: replicas, sentinels (runtime: rebuilt from the snapshot) and renamed commands
- *   (operator), carried as arrays
- *
- * A field without a row is runtime-owned (most new fields are: send times, parsed INFO). A unit
- * test (test/unit/actors/protocol.test.ts) fails until every field of a fresh record has its row,
- * so each new field gets a decision without blocking anyone's build; the compiler refuses rows
- * for fields that do not exist.
- */
-export type FieldOwner = 'identity' | 'operator' | 'runtime' | 'vote' | 'on-demand' | 'follows-master' | 'collection';
-
-export const MASTER_FIELDS = {
-  kind: 'identity',
-  name: 'identity',
-  createdTime: 'identity',
-  quorum: 'operator',
-  downAfterPeriod: 'operator',
-  failoverTimeout: 'operator',
-  parallelSyncs: 'operator',
-  notificationScript: 'operator',
-  clientReconfigScript: 'operator',
-  authPass: 'operator',
-  authUser: 'operator',
-  masterRebootDownAfterPeriod: 'operator',
-  argusPingPeriod: 'operator',
-  renamedCommands: 'collection',
-  addr: 'runtime',
-  runid: 'runtime',
-  flags: 'runtime',
-  link: 'runtime',
-  sdownSinceTime: 'runtime',
-  odownSinceTime: 'runtime',
-  infoRefresh: 'runtime',
-  roleReported: 'runtime',
-  roleReportedTime: 'runtime',
-  configEpoch: 'runtime',
-  failoverState: 'runtime',
-  failoverEpoch: 'runtime',
-  failoverStateChangeTime: 'runtime',
-  failoverStartTime: 'runtime',
-  failoverDelayLogged: 'runtime',
-  failoverJitter: 'runtime',
-  failoverJitterFor: 'runtime',
-  masterRebootSinceTime: 'runtime',
-  lastPubTime: 'runtime',
-  helloSentTime: 'runtime',
-  infoSentTime: 'runtime',
-  monitoredFailoverState: 'runtime',
-  monitoredFailoverChangeTime: 'runtime',
-  leader: 'vote',
-  leaderEpoch: 'vote',
-  info: 'on-demand',
-  replicas: 'collection',
-  sentinels: 'collection',
-} as const satisfies Partial<Record<keyof MasterRecord, FieldOwner>>;
-
-export const REPLICA_FIELDS = {
-  kind: 'identity',
-  name: 'identity',
-  downAfterPeriod: 'follows-master',
-  info: 'on-demand',
-  addr: 'runtime',
-  runid: 'runtime',
-  flags: 'runtime',
-  link: 'runtime',
-  sdownSinceTime: 'runtime',
-  odownSinceTime: 'runtime',
-  infoRefresh: 'runtime',
-  roleReported: 'runtime',
-  roleReportedTime: 'runtime',
-  masterLinkDownTime: 'runtime',
-  slaveMasterHost: 'runtime',
-  slaveMasterPort: 'runtime',
-  slaveMasterLinkStatusUp: 'runtime',
-  slavePriority: 'runtime',
-  slaveReplOffset: 'runtime',
-  replicaAnnounced: 'runtime',
-  slaveConfChangeTime: 'runtime',
-  lastPubTime: 'runtime',
-  helloSentTime: 'runtime',
-  infoSentTime: 'runtime',
-  monitoredFailoverState: 'runtime',
-  monitoredFailoverChangeTime: 'runtime',
-  slaveReconfSentTime: 'runtime',
-} as const satisfies Partial<Record<keyof ReplicaRecord, FieldOwner>>;
-
-export const SENTINEL_FIELDS = {
-  kind: 'identity',
-  name: 'identity',
-  downAfterPeriod: 'follows-master',
-  addr: 'runtime',
-  runid: 'runtime',
-  flags: 'runtime',
-  link: 'runtime',
-  sdownSinceTime: 'runtime',
-  odownSinceTime: 'runtime',
-  lastHelloTime: 'runtime',
-  lastPubTime: 'runtime',
-  helloSentTime: 'runtime',
-  leader: 'runtime',
-  leaderEpoch: 'runtime',
-  lastMasterDownReplyTime: 'runtime',
-  askSentTime: 'runtime',
-  askEpoch: 'runtime',
-} as const satisfies Partial<Record<keyof SentinelRecord, FieldOwner>>;
-
-// ---------------------------------------------------------------------------------------------
-// Snapshots
+// Whole records: what a shard is given (MONITOR, a restart) and what commands are shown (views)
 // ---------------------------------------------------------------------------------------------
 
 /** Carries `permErrors` (Argus: commands the instance refuses), shown by SENTINEL MASTER & co. and INFO. */
@@ -165,7 +49,7 @@ export type SentinelSnapshot = Readonly<Omit<SentinelRecord, 'link' | 'addr'>> &
   readonly link: LinkSnapshot;
 };
 
-/** The serializable form of a MasterRecord with its replicas and peers, INFO text left out. */
+/** The serializable form of a MasterRecord with its replicas and peers, INFO texts left out. */
 export type MasterSnapshot = Readonly<
   Omit<MasterRecord, 'info' | 'link' | 'addr' | 'renamedCommands' | 'replicas' | 'sentinels'>
 > & {
@@ -177,90 +61,168 @@ export type MasterSnapshot = Readonly<
 };
 
 type Row = Record<string, unknown>;
-type Table = Readonly<Record<string, FieldOwner>>;
 
-/** The owner of a field: its row, or runtime for a field without one. */
-export const ownerOf = (table: Table, key: string): FieldOwner => table[key] ?? 'runtime';
-
-/** Copies a record's plain fields the filter keeps (links and addresses copied, not shared). */
-function copyFields(from: object, table: Table, skip: (owner: FieldOwner) => boolean): Row {
+/**
+ * A record's plain fields, links and addresses copied rather than shared; the INFO text (the bulk
+ * of a record, fetched only by SENTINEL INFO-CACHE) and the collections are left out.
+ */
+function copyFields(from: object): Row {
   const src = from as Row;
   const out: Row = {};
   for (const key of Object.keys(src)) {
-    if (skip(ownerOf(table, key))) continue;
+    if (key === 'info' || key === 'replicas' || key === 'sentinels' || key === 'renamedCommands') continue;
     const v = src[key];
     out[key] = key === 'link' || key === 'addr' ? { ...(v as object) } : v;
   }
   return out;
 }
 
-const skipOnDemand = (o: FieldOwner): boolean => o === 'on-demand' || o === 'collection';
-
 export function toSnapshot(m: MasterRecord): MasterSnapshot {
-  const out = copyFields(m, MASTER_FIELDS, skipOnDemand);
+  const out = copyFields(m);
   out.renamedCommands = [...m.renamedCommands.values()].map((rc) => ({ ...rc }));
-  out.replicas = [...m.replicas.values()].map((r) => copyFields(r, REPLICA_FIELDS, skipOnDemand));
-  out.sentinels = [...m.sentinels.values()].map((s) => copyFields(s, SENTINEL_FIELDS, skipOnDemand));
+  out.replicas = [...m.replicas.values()].map((r) => copyFields(r));
+  out.sentinels = [...m.sentinels.values()].map((s) => copyFields(s));
   return out as unknown as MasterSnapshot;
-}
-
-function replicaFrom(s: ReplicaSnapshot, downAfterPeriod: number, info: string | null): ReplicaRecord {
-  const r = copyFields(s, REPLICA_FIELDS, skipOnDemand);
-  r.downAfterPeriod = downAfterPeriod;
-  r.info = info;
-  return r as unknown as ReplicaRecord;
-}
-
-function sentinelFrom(s: SentinelSnapshot, downAfterPeriod: number): SentinelRecord {
-  const r = copyFields(s, SENTINEL_FIELDS, skipOnDemand);
-  r.downAfterPeriod = downAfterPeriod;
-  return r as unknown as SentinelRecord;
 }
 
 /** A fresh, independent MasterRecord (INFO texts unknown) from a snapshot. */
 export function fromSnapshot(s: MasterSnapshot): MasterRecord {
-  const m = copyFields(s, MASTER_FIELDS, skipOnDemand) as unknown as MasterRecord;
+  const m = copyFields(s) as unknown as MasterRecord;
   m.info = null;
   m.renamedCommands = new Map(s.renamedCommands.map((rc) => [rc.command.toLowerCase(), { ...rc }]));
-  m.replicas = new Map(s.replicas.map((r) => [r.name, replicaFrom(r, s.downAfterPeriod, null)]));
-  m.sentinels = new Map(s.sentinels.map((p) => [p.name, sentinelFrom(p, s.downAfterPeriod)]));
+  m.replicas = new Map(s.replicas.map((r) => [r.name, { ...copyFields(r), info: null } as unknown as ReplicaRecord]));
+  m.sentinels = new Map(s.sentinels.map((p) => [p.name, copyFields(p) as unknown as SentinelRecord]));
   return m;
 }
 
 /**
- * Brings the main thread's mirror of a master up to a shard's snapshot: runtime-owned fields
- * are overwritten, operator-owned and identity fields are kept, the vote only moves forward,
- * replicas and peers are rebuilt (keeping any INFO text already fetched for a replica), and
- * their down-after period follows the mirror's master.
+ * The fields the operator owns: set by the config file and commands on the main thread (MONITOR,
+ * SET), pushed to the shard with `applyConfig`. Everything else in a record is the shard's.
  */
-export function applySnapshot(mirror: MasterRecord, s: MasterSnapshot): void {
-  const dst = mirror as unknown as Row;
-  const src = s as unknown as Row;
-  for (const key of Object.keys(src)) {
-    if (ownerOf(MASTER_FIELDS, key) !== 'runtime') continue;
-    const v = src[key];
-    dst[key] = key === 'link' || key === 'addr' ? { ...(v as object) } : v;
-  }
-  if (s.leaderEpoch >= mirror.leaderEpoch) {
-    mirror.leader = s.leader;
-    mirror.leaderEpoch = s.leaderEpoch;
-  }
-  const replicas = new Map<string, ReplicaRecord>();
-  for (const r of s.replicas) {
-    replicas.set(r.name, replicaFrom(r, mirror.downAfterPeriod, mirror.replicas.get(r.name)?.info ?? null));
-  }
-  mirror.replicas = replicas;
-  mirror.sentinels = new Map(s.sentinels.map((p) => [p.name, sentinelFrom(p, mirror.downAfterPeriod)]));
-}
+export const OPERATOR_FIELDS = [
+  'quorum',
+  'downAfterPeriod',
+  'failoverTimeout',
+  'parallelSyncs',
+  'notificationScript',
+  'clientReconfigScript',
+  'authPass',
+  'authUser',
+  'masterRebootDownAfterPeriod',
+  'argusPingPeriod',
+] as const satisfies readonly (keyof MasterRecord)[];
 
 /** The operator-owned fields alone, in a stable text form: what `applyConfig` has to carry. */
 export function operatorKey(m: MasterRecord): string {
-  const out: unknown[] = [];
-  for (const [key, owner] of Object.entries(MASTER_FIELDS)) {
-    if (owner === 'operator') out.push((m as unknown as Row)[key]);
-  }
+  const out: unknown[] = OPERATOR_FIELDS.map((key) => m[key]);
   out.push([...m.renamedCommands.values()].map((rc) => [rc.command, rc.renamed]));
   return JSON.stringify(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts: the little of a master's runtime state the main thread holds
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A master's runtime state belongs to its coordinator in its shard; commands read it there
+ * (ShardApi.view). The main thread keeps only what it needs without asking: what the config
+ * rewrite writes (the address, epochs, the vote, known replicas and sentinels) and what
+ * GET-MASTER-ADDR-BY-NAME answers (the address, or the promoted replica's during the last
+ * failover steps). A shard sends a master's facts when they differ from the last ones it sent:
+ * a PING answered on time changes none of them, so a quiet fleet sends nothing.
+ */
+export interface MasterFacts {
+  readonly name: string;
+  readonly addr: Addr;
+  readonly configEpoch: number;
+  readonly leader: string | null;
+  readonly leaderEpoch: number;
+  readonly failoverState: FailoverState;
+  /** replica names (ip:port) in table order, and which one is PROMOTED (null: none) */
+  readonly replicas: readonly Addr[];
+  readonly promoted: string | null;
+  /** peer run ids with their addresses, in table order */
+  readonly sentinels: readonly { readonly runid: string; readonly addr: Addr }[];
+}
+
+export function factsOf(m: MasterRecord): MasterFacts {
+  let promoted: string | null = null;
+  const replicas: Addr[] = [];
+  for (const r of m.replicas.values()) {
+    replicas.push(r.addr);
+    if (r.flags & SRI.PROMOTED) promoted = r.name;
+  }
+  const sentinels: { runid: string; addr: Addr }[] = [];
+  for (const s of m.sentinels.values()) if (s.runid !== null) sentinels.push({ runid: s.runid, addr: s.addr });
+  return {
+    name: m.name,
+    addr: m.addr,
+    configEpoch: m.configEpoch,
+    leader: m.leader,
+    leaderEpoch: m.leaderEpoch,
+    failoverState: m.failoverState,
+    replicas,
+    promoted,
+    sentinels,
+  };
+}
+
+/** A compact text of the facts: equal texts, equal facts. */
+export function factsKey(f: MasterFacts): string {
+  let key = `${f.addr.host} ${f.addr.port} ${f.configEpoch} ${f.leader ?? ''} ${f.leaderEpoch} ${f.failoverState} ${f.promoted ?? ''}`;
+  for (const r of f.replicas) key += `|${r.host} ${r.port}`;
+  key += '|';
+  for (const s of f.sentinels) key += `|${s.runid} ${s.addr.host} ${s.addr.port}`;
+  return key;
+}
+
+/**
+ * Brings the main thread's record of a master up to its shard's facts. The vote only moves
+ * forward: the main thread records a vote too (IS-MASTER-DOWN-BY-ADDR answers it before the facts
+ * arrive on the other channel). Replicas and peers the record already has keep their records.
+ */
+export function applyFacts(record: MasterRecord, f: MasterFacts, now: number): void {
+  record.addr = { ...f.addr };
+  record.configEpoch = f.configEpoch;
+  record.failoverState = f.failoverState;
+  if (f.leaderEpoch >= record.leaderEpoch) {
+    record.leader = f.leader;
+    record.leaderEpoch = f.leaderEpoch;
+  }
+  const replicas = new Map<string, ReplicaRecord>();
+  for (const addr of f.replicas) {
+    const name = addrName(addr);
+    const r = record.replicas.get(name) ?? newReplicaRecord(name, { ...addr }, record, now);
+    r.flags = name === f.promoted ? r.flags | SRI.PROMOTED : r.flags & ~SRI.PROMOTED;
+    replicas.set(name, r);
+  }
+  record.replicas = replicas;
+  const sentinels = new Map<string, SentinelRecord>();
+  for (const { runid, addr } of f.sentinels) {
+    const known = record.sentinels.get(runid);
+    const s = known ?? newSentinelRecord(runid, { ...addr }, record, now);
+    s.addr = { ...addr };
+    sentinels.set(runid, s);
+  }
+  record.sentinels = sentinels;
+}
+
+/** INFO sentinel's line of a master, from the shard that owns it. */
+export interface MasterBrief {
+  readonly name: string;
+  readonly flags: number;
+  readonly replicas: number;
+  /** peers, this sentinel not counted */
+  readonly sentinels: number;
+  /** master, replicas and peers refusing one of Sentinel's commands (argus_link_errors) */
+  readonly linkErrors: number;
+}
+
+export function briefOf(m: MasterRecord): MasterBrief {
+  let linkErrors = m.link.permErrors.length > 0 ? 1 : 0;
+  for (const r of m.replicas.values()) if (r.link.permErrors.length > 0) linkErrors++;
+  for (const s of m.sentinels.values()) if (s.link.permErrors.length > 0) linkErrors++;
+  return { name: m.name, flags: m.flags, replicas: m.replicas.size, sentinels: m.sentinels.size, linkErrors };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,9 +230,9 @@ export function operatorKey(m: MasterRecord): string {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A snapshot with the generation the main thread gave the master when it last replaced the
- * shard's view of it (MONITOR, RESET, a shard restart). A snapshot of an older generation was
- * taken before that change reached the shard and is dropped.
+ * A master handed to a shard, with the generation the main thread gave it when it last replaced
+ * the shard's view of it (MONITOR, RESET, a shard restart). Facts of an older generation were
+ * taken before that change reached the shard and are dropped.
  */
 export interface StampedSnapshot {
   readonly gen: number;
@@ -287,6 +249,22 @@ export interface InfoCacheNode {
 export interface InfoCacheEntry {
   readonly master: InfoCacheNode;
   readonly replicas: readonly InfoCacheNode[];
+}
+
+export const infoCacheOf = (m: MasterRecord): InfoCacheEntry => ({
+  master: { name: m.name, info: m.info, infoRefresh: m.infoRefresh },
+  replicas: [...m.replicas.values()].map((r) => ({ name: r.name, info: r.info, infoRefresh: r.infoRefresh })),
+});
+
+/** A message from a peer sentinel for one master hosted by the shard. */
+export type PeerInput =
+  | { readonly kind: 'hello'; readonly master: string; readonly payload: string }
+  | { readonly kind: 'vote'; readonly master: string; readonly reqEpoch: number; readonly runid: string };
+
+/** Facts with the generation of the shard's view they come from (see StampedSnapshot). */
+export interface StampedFacts {
+  readonly gen: number;
+  readonly facts: MasterFacts;
 }
 
 /** The calls the main thread makes into a shard. Each resolves once the shard has applied it. */
@@ -307,15 +285,22 @@ export interface ShardApi {
   setGlobals(globals: ShardGlobals, ackSeq: number): void;
   /** INFO texts and refresh times of the named masters hosted here (unknown names skipped) */
   infoCache(names: readonly string[]): Record<string, InfoCacheEntry>;
-  snapshotAll(): StampedSnapshot[];
+  /** the live records of the named masters hosted here (every one when null; unknown names skipped) */
+  view(names: readonly string[] | null): MasterSnapshot[];
+  /** INFO sentinel's figures of every master hosted here */
+  brief(): MasterBrief[];
+  /** every hosted master's facts, with its generation (before the last config flush at shutdown) */
+  factsAll(): StampedFacts[];
   /** stop every coordinator and send the last batch; the thread then has nothing left to run */
   shutdown(): void;
   /** tests only: the thread calls process.exit(code) right after replying */
   exitForTest(code: number): void;
-  /** SENTINEL IS-MASTER-DOWN-BY-ADDR for the master `name` (found by address on the main thread) */
-  isMasterDownByAddr(name: string, reqEpoch: number, runid: string): VoteAnswer | null;
-  /** a hello received through the Sentinel PUBLISH command, for the master it names */
-  hello(name: string, payload: string): void;
+  /**
+   * What peers sent to our RESP port in one turn of the main event loop, in arrival order: hellos
+   * published to us and IS-MASTER-DOWN-BY-ADDR requests (for masters found by address on the
+   * main thread). One answer per item, null for a hello or a master not hosted here.
+   */
+  peer(items: readonly PeerInput[]): (VoteAnswer | null)[];
   /** SENTINEL FAILOVER */
   failover(name: string): UserFailoverReply | null;
   /** +sentinel-invalid-addr elsewhere: forget this run id under every master here */
@@ -364,9 +349,9 @@ export interface ShardBatch {
   readonly seq: number;
   /** in emission order; pre-formatted, published as they are */
   readonly events: readonly SentinelEvent[];
-  /** masters whose records changed since the last batch, at their latest state */
-  readonly snapshots: readonly StampedSnapshot[];
-  /** persisted state changed: the main thread rewrites the config (after applying snapshots) */
+  /** masters whose facts changed since they were last sent, at their latest state */
+  readonly facts: readonly StampedFacts[];
+  /** persisted state changed: the main thread rewrites the config (after applying the facts) */
   readonly flushRequested: boolean;
   /** the shard's current epoch, raised by hellos or its own failovers; main keeps the maximum */
   readonly currentEpoch: number;

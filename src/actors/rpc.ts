@@ -30,7 +30,7 @@ export type ShardCalls = { [K in keyof ShardApi]: (...args: Parameters<ShardApi[
  * The main thread's handle on one worker's API. `exited` resolves with the exit code when the
  * worker goes; every pending and later call then rejects with ARGUS_ERR_SHARD_EXIT.
  */
-export function connectShardApi(worker: Worker, shard: number, exited: Promise<number>): ShardCalls {
+export function connectShardApi(worker: Worker, shard: number, exited: Promise<number>, onCall: () => void = () => {}): ShardCalls {
   worker.setMaxListeners(0);
   const remote = comlink.wrap<ShardApi>(nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]));
   const gone = exited.then((code) => {
@@ -43,6 +43,7 @@ export function connectShardApi(worker: Worker, shard: number, exited: Promise<n
       // not a thenable: `await calls` or returning it from an async function must not call out
       if (method === 'then' || typeof method === 'symbol') return undefined;
       return (...args: unknown[]) => {
+        onCall();
         const fn = (remote as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
         const call = fn(...args);
         call.catch(() => {});

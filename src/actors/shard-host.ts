@@ -3,18 +3,22 @@
  * the coordinator actors of the masters whose name hashes to it (placement.ts). Each thread's
  * life (spawn, restart, stop) is a ShardSupervisor's; this file is about what flows through them.
  *
- * The main thread keeps a mirror of every master (SentinelState.masters) for commands to read.
- * Operator changes flow down (MonitorControl calls, applyConfig, globals); what the shards learn
- * flows up in batches: snapshots are applied to the mirror, then a flush is requested, then the
- * events are published, so a client that reads state after an event sees the state that caused it.
+ * A master's runtime state lives in its shard, and commands read it there (`view`, `brief`,
+ * `infoCache`: one call per shard however many masters a command spans). The main thread's
+ * records (SentinelState.masters) hold what the operator set and a master's facts (protocol.ts
+ * MasterFacts: what the config rewrite writes and what GET-MASTER-ADDR-BY-NAME answers). Operator
+ * changes flow down (MonitorControl calls, applyConfig, globals); facts flow up in batches only
+ * when they change: they are applied first, then a flush is requested, then the events are
+ * published, so a client that asks for the master's address after `+switch-master` gets the new one.
  *
- * A shard that exits or throws is restarted and its masters are added back from the mirror
- * (config, known replicas and peers, epochs): the process keeps serving throughout.
+ * A shard thread is spawned with its first master (a sentinel watching nothing runs no shard).
+ * One that exits or throws is restarted and its masters are added back from the main thread's
+ * records (config, known replicas and peers, epochs): the process keeps serving throughout.
  *
  * Not a piscina pool: shards are actor hosts with state and timers that live as long as the
  * process, not a queue of stateless tasks, so a task pool's scheduling has nothing to schedule.
  */
-import type { MonitorControl } from '../commands/types.js';
+import type { ArgusProcessStats, MonitorControl } from '../commands/types.js';
 import type { EventBus } from '../events/bus.js';
 import { isArgusError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
@@ -25,16 +29,29 @@ import type { ClientTlsMaterial } from '../runtime/tls-config.js';
 import { DEFAULT_DNS_SETTINGS, type DnsSettings } from '../links/host-resolver.js';
 import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import { shardOf } from './placement.js';
-import { applySnapshot, operatorKey, toSnapshot, type InfoCacheEntry, type ShardBatch, type StampedSnapshot } from './protocol.js';
+import {
+  applyFacts,
+  briefOf,
+  fromSnapshot,
+  infoCacheOf,
+  operatorKey,
+  toSnapshot,
+  type InfoCacheEntry,
+  type MasterBrief,
+  type PeerInput,
+  type ShardBatch,
+  type StampedFacts,
+  type StampedSnapshot,
+} from './protocol.js';
 import type { ShardCalls } from './rpc.js';
 import { monotonicOffset } from './shard-clock.js';
 import { errorText } from './shard-runtime.js';
 import { SharedEpoch } from './shared-epoch.js';
-import { ShardSupervisor } from './shard-supervisor.js';
+import { ShardSupervisor, type ShardTraffic } from './shard-supervisor.js';
 import { TiltWatch } from './tilt-watch.js';
 
 export interface ShardHostOptions {
-  /** the mirror: commands read it, batches update it */
+  /** the main thread's records: operator fields and facts */
   readonly state: SentinelState;
   readonly events: EventBus;
   readonly clock: Clock;
@@ -104,6 +121,8 @@ export class ShardHost implements MonitorControl {
   readonly #epoch = new SharedEpoch();
   #nextGen = 1;
   #freshReplies = 0;
+  /** per shard: what peers sent to our port this turn, sent on as one call (ShardApi.peer) */
+  readonly #peerInbox = new Map<number, { item: PeerInput; answer: (a: VoteAnswer | null) => void }[]>();
 
   constructor(opts: ShardHostOptions) {
     if (!Number.isInteger(opts.shards) || opts.shards < 1) throw new RangeError(`shards must be >= 1, got ${opts.shards}`);
@@ -146,25 +165,46 @@ export class ShardHost implements MonitorControl {
     return this.#shards.map((s) => s.threadId);
   }
 
-  stats(): { restarts: number[]; freshReplies: number } {
-    return { restarts: this.#shards.map((s) => s.restarts), freshReplies: this.#freshReplies };
+  stats(): { restarts: number[]; freshReplies: number; running: number; traffic: ShardTraffic } {
+    const traffic: ShardTraffic = { batches: 0, batchBytes: 0, calls: 0 };
+    for (const s of this.#shards) {
+      traffic.batches += s.traffic.batches;
+      traffic.batchBytes += s.traffic.batchBytes;
+      traffic.calls += s.traffic.calls;
+    }
+    const running = this.#shards.filter((s) => s.phase === 'running').length;
+    return { restarts: this.#shards.map((s) => s.restarts), freshReplies: this.#freshReplies, running, traffic };
+  }
+
+  /** The shards' lines of INFO argus. */
+  processStats(): Pick<ArgusProcessStats, 'shards' | 'shardsRunning' | 'threadBatches' | 'threadBatchBytes' | 'threadCalls'> {
+    const { running, traffic } = this.stats();
+    return {
+      shards: this.#shards.length,
+      shardsRunning: running,
+      threadBatches: traffic.batches,
+      threadBatchBytes: traffic.batchBytes,
+      threadCalls: traffic.calls,
+    };
   }
 
   /**
-   * Spawns every shard and adds the mirror's masters; resolves when all are running. Rejects
-   * with ARGUS_ERR_SHARD_EXIT if a shard dies before it ever ran (a broken build, a bad module):
-   * the process cannot monitor anything then, and says so at start.
+   * Spawns every shard that has a master and adds its masters; resolves when all are running.
+   * Rejects with ARGUS_ERR_SHARD_EXIT if a shard dies before it ever ran (a broken build, a bad
+   * module): the process cannot monitor anything then, and says so at start. The others start
+   * with their first master (SENTINEL MONITOR).
    */
   async start(): Promise<void> {
-    await Promise.all(this.#shards.map((s) => s.start()));
+    const used = new Set([...this.#opts.state.masters.keys()].map((n) => this.shardOf(n)));
+    await Promise.all(this.#shards.filter((s) => used.has(s.index)).map((s) => s.start()));
   }
 
   /**
-   * Brings the mirror up to date from every shard, stops their coordinators and ends the
-   * threads. Call before the last config flush.
+   * Brings the main thread's records up to date from every shard, stops their coordinators and
+   * ends the threads. Call before the last config flush.
    */
   async stop(): Promise<void> {
-    await this.snapshotAll().catch(() => {});
+    await this.factsAll().catch(() => {});
     await Promise.all(this.#shards.map((s) => s.stop()));
   }
 
@@ -179,7 +219,7 @@ export class ShardHost implements MonitorControl {
   }
 
   /**
-   * Pushes whatever commands changed in the mirror (SENTINEL SET, CONFIG SET) to the shards.
+   * Pushes whatever commands changed in the main thread's records (SENTINEL SET, CONFIG SET) to the shards.
    * main.ts runs it before every command-driven config save, which is how those commands reach
    * the shards without knowing about them.
    */
@@ -210,6 +250,12 @@ export class ShardHost implements MonitorControl {
   masterAdded(name: string): void {
     const m = this.#opts.state.masters.get(name);
     if (!m) return;
+    const shard = this.#shards[this.shardOf(name)]!;
+    if (shard.phase === 'idle') {
+      // its first master: the new thread is given it (with any added meanwhile) when ready
+      shard.start().catch((e: unknown) => this.#opts.log('warning', `Shard ${shard.index} could not start: ${errorText(e)}`));
+      return;
+    }
     const entry = this.#stamp(m);
     this.#forMaster(name, 'addMaster', (c) => c.addMaster(entry));
   }
@@ -229,11 +275,10 @@ export class ShardHost implements MonitorControl {
   }
 
   async isMasterDownByAddr(name: string, reqEpoch: number, runid: string): Promise<VoteAnswer | null> {
-    const calls = this.#shards[this.shardOf(name)]!.calls;
-    const answer = calls ? await calls.isMasterDownByAddr(name, reqEpoch, runid).catch(() => null) : null;
+    const answer = await new Promise<VoteAnswer | null>((answer) => this.#toPeerInbox({ kind: 'vote', master: name, reqEpoch, runid }, answer));
     if (answer === null) return null;
-    // The vote is in the mirror before the caller flushes and replies: the batch carrying the
-    // shard's snapshot left before this answer, on another port, so set it here too.
+    // The vote is in the main thread's record before the caller flushes and replies: the batch
+    // carrying the shard's facts left before this answer, but on another port, so set it here too.
     const m = this.#opts.state.masters.get(name);
     if (m && answer.leader !== '*' && answer.leaderEpoch >= m.leaderEpoch) {
       m.leader = answer.leader;
@@ -252,7 +297,7 @@ export class ShardHost implements MonitorControl {
     // The master is named by the hello's fifth field; its shard processes it.
     const name = payload.split(',')[4];
     if (name === undefined || !this.#opts.state.masters.has(name)) return;
-    this.#forMaster(name, 'hello', (c) => c.hello(name, payload));
+    this.#toPeerInbox({ kind: 'hello', master: name, payload }, () => {});
   }
 
   masterAuthChanged(name: string): void {
@@ -277,42 +322,39 @@ export class ShardHost implements MonitorControl {
   // ------------------------------------------------------------------------- reads
 
   /**
-   * The cached INFO of the named masters and their replicas (SENTINEL INFO-CACHE), fetched from
-   * their shards and also written into the mirror's `info` fields. Masters whose shard is down
-   * answer from the mirror.
+   * The live records of the named masters (every master when null), in table order, asked of
+   * the shards that own them: one call per shard. Unknown names are left out; a master whose
+   * shard is not running (restarting) is shown as the main thread holds it.
    */
-  async infoCache(names: readonly string[]): Promise<Map<string, InfoCacheEntry>> {
-    const byShard = new Map<number, string[]>();
-    for (const name of new Set(names)) {
-      if (!this.#opts.state.masters.has(name)) continue;
-      const i = this.shardOf(name);
-      byShard.set(i, [...(byShard.get(i) ?? []), name]);
-    }
-    const fetched = new Map<string, InfoCacheEntry>();
-    await Promise.all(
-      [...byShard].map(async ([i, list]) => {
-        const calls = this.#shards[i]!.calls;
-        const got: Record<string, InfoCacheEntry> = calls ? await calls.infoCache(list).catch(() => ({})) : {};
-        for (const [name, entry] of Object.entries(got)) fetched.set(name, entry);
-      }),
-    );
-    const out = new Map<string, InfoCacheEntry>();
-    for (const name of names) {
-      const m = this.#opts.state.masters.get(name);
-      if (!m || out.has(name)) continue;
-      const entry = fetched.get(name);
-      if (entry) writeInfo(m, entry);
-      out.set(name, entry ?? mirrorInfo(m));
-    }
-    return out;
+  async view(names: readonly string[] | null): Promise<MasterRecord[]> {
+    const wanted = this.#known(names);
+    const live = await this.#ask(wanted, (c, list) => c.view(names === null ? null : list), (snap) => snap.name);
+    return wanted.map((m) => {
+      const s = live.get(m.name);
+      return s ? fromSnapshot(s) : m;
+    });
   }
 
-  /** Refreshes the whole mirror from every running shard (before SHUTDOWN's flush, or on demand). */
-  async snapshotAll(): Promise<void> {
+  /** INFO sentinel's figures of every master, in table order, from the shards that own them. */
+  async brief(): Promise<MasterBrief[]> {
+    const wanted = this.#known(null);
+    const live = await this.#ask(wanted, (c) => c.brief(), (b) => b.name);
+    return wanted.map((m) => live.get(m.name) ?? briefOf(m));
+  }
+
+  /** The cached INFO of the named masters and their replicas (SENTINEL INFO-CACHE). */
+  async infoCache(names: readonly string[]): Promise<Map<string, InfoCacheEntry>> {
+    const wanted = this.#known(names);
+    const live = await this.#ask(wanted, async (c, list) => Object.values(await c.infoCache(list)), (e) => e.master.name);
+    return new Map(wanted.map((m) => [m.name, live.get(m.name) ?? infoCacheOf(m)]));
+  }
+
+  /** Brings every master's facts up to date from the running shards (before SHUTDOWN's flush). */
+  async factsAll(): Promise<void> {
     await Promise.all(
       this.#shards.map(async (s) => {
-        const all = (await s.calls?.snapshotAll().catch(() => [])) ?? [];
-        for (const one of all) this.#applyOne(one);
+        const all = (await s.calls?.factsAll().catch(() => [])) ?? [];
+        for (const one of all) this.#applyFacts(one);
       }),
     );
   }
@@ -342,8 +384,8 @@ export class ShardHost implements MonitorControl {
   }
 
   /**
-   * A new thread is ready: globals first, then its masters as the mirror has them now, in that
-   * order on one channel. Control calls made while it was down were dropped; the mirror already
+   * A new thread is ready: globals first, then its masters as the main thread holds them now, in that
+   * order on one channel. Control calls made while it was down were dropped; those records already
    * holds their effect, so this re-add carries it.
    */
   async #rebuild(shard: ShardSupervisor, calls: ShardCalls): Promise<void> {
@@ -357,10 +399,70 @@ export class ShardHost implements MonitorControl {
     }
   }
 
+  /** The records of these names (all when null) that exist, in table order, each once. */
+  #known(names: readonly string[] | null): MasterRecord[] {
+    const { masters } = this.#opts.state;
+    if (names === null) return [...masters.values()];
+    const out = new Map<string, MasterRecord>();
+    for (const name of names) {
+      const m = masters.get(name);
+      if (m) out.set(name, m);
+    }
+    return [...out.values()];
+  }
+
+  /** One call to each running shard owning some of `masters`; its answers by master name. */
+  async #ask<T>(
+    masters: readonly MasterRecord[],
+    call: (c: ShardCalls, names: string[]) => Promise<T[]>,
+    nameOf: (t: T) => string,
+  ): Promise<Map<string, T>> {
+    const byShard = new Map<number, string[]>();
+    for (const m of masters) {
+      const i = this.shardOf(m.name);
+      const list = byShard.get(i);
+      if (list) list.push(m.name);
+      else byShard.set(i, [m.name]);
+    }
+    const out = new Map<string, T>();
+    await Promise.all(
+      [...byShard].map(async ([i, list]) => {
+        const calls = this.#shards[i]!.calls;
+        const got = calls ? await call(calls, list).catch(() => []) : [];
+        for (const t of got) out.set(nameOf(t), t);
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Hellos and votes from peers reach a shard as one call per turn of the event loop, however
+   * many arrived in it; each vote's promise gets its own answer.
+   */
+  #toPeerInbox(item: PeerInput, answer: (a: VoteAnswer | null) => void): void {
+    const i = this.shardOf(item.master);
+    const queued = this.#peerInbox.get(i);
+    if (queued) {
+      queued.push({ item, answer });
+      return;
+    }
+    this.#peerInbox.set(i, [{ item, answer }]);
+    setImmediate(() => {
+      const batch = this.#peerInbox.get(i) ?? [];
+      this.#peerInbox.delete(i);
+      const calls = this.#shards[i]!.calls;
+      const answers = calls ? calls.peer(batch.map((b) => b.item)) : Promise.resolve([]);
+      answers.then(
+        (got) => batch.forEach((b, j) => b.answer(got[j] ?? null)),
+        () => batch.forEach((b) => b.answer(null)),
+      );
+    });
+  }
+
   #onBatch(shard: ShardSupervisor, b: ShardBatch): void {
     const { state, events, log } = this.#opts;
     for (const line of b.logs) log(line.level, line.message);
-    for (const s of b.snapshots) this.#applyOne(s);
+    for (const f of b.facts) this.#applyFacts(f);
     const raised = b.currentEpoch > state.currentEpoch;
     if (raised) state.currentEpoch = b.currentEpoch;
     this.#freshReplies += b.freshReplies;
@@ -383,11 +485,11 @@ export class ShardHost implements MonitorControl {
     if (b.stalls.length > 0 && !pushed) this.#pushGlobals(shard);
   }
 
-  #applyOne({ gen, snapshot }: StampedSnapshot): void {
-    const mirror = this.#opts.state.masters.get(snapshot.name);
-    // removed, or re-added / reset since the shard took it: a newer snapshot is on its way
-    if (!mirror || this.#gens.get(snapshot.name) !== gen) return;
-    applySnapshot(mirror, snapshot);
+  #applyFacts({ gen, facts }: StampedFacts): void {
+    const record = this.#opts.state.masters.get(facts.name);
+    // removed, or re-added / reset since the shard took it: newer facts are on their way
+    if (!record || this.#gens.get(facts.name) !== gen) return;
+    applyFacts(record, facts, this.#opts.clock.monotonic());
   }
 
   #pushGlobals(shard: ShardSupervisor, globals: ShardGlobals = this.#globals()): void {
@@ -395,7 +497,7 @@ export class ShardHost implements MonitorControl {
     this.#call(shard, 'setGlobals', (c) => c.setGlobals(globals, ack));
   }
 
-  /** A shard that is (re)starting gets the mirror's state when it is ready: nothing to send now. */
+  /** A shard that is (re)starting gets the main thread's records when it is ready: nothing to send now. */
   #forMaster(name: string, what: string, fn: (c: ShardCalls) => Promise<unknown>): void {
     this.#call(this.#shards[this.shardOf(name)]!, what, fn);
   }
@@ -408,22 +510,4 @@ export class ShardHost implements MonitorControl {
       if (!isArgusError(e, 'ARGUS_ERR_SHARD_EXIT')) this.#opts.log('warning', `Shard ${shard.index}: ${what} failed: ${errorText(e)}`);
     });
   }
-}
-
-function writeInfo(m: MasterRecord, entry: InfoCacheEntry): void {
-  m.info = entry.master.info;
-  m.infoRefresh = entry.master.infoRefresh;
-  for (const r of entry.replicas) {
-    const mirror = m.replicas.get(r.name);
-    if (!mirror) continue;
-    mirror.info = r.info;
-    mirror.infoRefresh = r.infoRefresh;
-  }
-}
-
-function mirrorInfo(m: MasterRecord): InfoCacheEntry {
-  return {
-    master: { name: m.name, info: m.info, infoRefresh: m.infoRefresh },
-    replicas: [...m.replicas.values()].map((r) => ({ name: r.name, info: r.info, infoRefresh: r.infoRefresh })),
-  };
 }

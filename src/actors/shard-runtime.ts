@@ -6,10 +6,12 @@
  * Batching contract:
  *  - an event (or a log line) goes out in a batch sent on the next turn of the event loop
  *    (setImmediate, well under a millisecond): `+sdown` latency is what operators measure;
- *  - dirty snapshots, flush requests and TILT bookkeeping ride along, or go out on their own
+ *  - changed facts, flush requests and TILT bookkeeping ride along, or go out on their own
  *    after `batchIntervalMs` (50 ms by default) when no event hurries them;
- *  - a batch carries each dirty master once, at its latest state, so a master that changes ten
- *    times between two batches costs one snapshot.
+ *  - a master's facts (protocol.ts MasterFacts) are looked at when something that can change
+ *    them happened (an event about it, a config flush, a replica or peer added or removed) and
+ *    sent only when they differ from the last ones sent, at their latest state. Replies,
+ *    timings and flags stay here: commands read them with `view`. A quiet fleet sends nothing.
  *
  * A heartbeat measures the shard's own event-loop lag: a gap above tilt-trigger between two
  * beats is a stall (sentinel.c sentinelCheckTiltCondition measures the gap between timer ticks
@@ -30,14 +32,21 @@ import { SRI, type InstanceRecord } from '../sentinel/instance.js';
 import { SharedEpoch } from './shared-epoch.js';
 import type { CoordinatorFactory, MasterCoordinator, ShardGlobals, ShardServices, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import {
+  briefOf,
+  factsKey,
+  factsOf,
   fromSnapshot,
+  infoCacheOf,
   toSnapshot,
   type InfoCacheEntry,
+  type MasterBrief,
   type MasterSnapshot,
+  type PeerInput,
   type ShardApi,
   type ShardLogLine,
   type ShardStall,
   type ShardToMain,
+  type StampedFacts,
   type StampedSnapshot,
 } from './protocol.js';
 import { hrtimeMs } from './shard-clock.js';
@@ -62,6 +71,8 @@ export type ShardRuntimeServices = ShardServices;
 interface Hosted {
   readonly coordinator: MasterCoordinator;
   gen: number;
+  /** factsKey of the facts the main thread has (sent last, or handed to us with the master) */
+  sentKey: string;
 }
 
 export class ShardRuntime implements ShardApi {
@@ -78,7 +89,10 @@ export class ShardRuntime implements ShardApi {
 
   #events: SentinelEvent[] = [];
   #logs: ShardLogLine[] = [];
+  /** masters whose facts may have changed */
   #dirty = new Set<string>();
+  /** a config flush was requested: a rule may have changed any master's facts (a peer's address) */
+  #checkAll = false;
   #flushRequested = false;
   #freshReplies = 0;
   #stalls: ShardStall[] = [];
@@ -88,6 +102,8 @@ export class ShardRuntime implements ShardApi {
   /** in TILT: a batch must tell the main thread how fresh this shard's instances are */
   #tiltReportDue = false;
   #seq = 0;
+  /** the current epoch the last batch carried */
+  #epochSent = 0;
   #immediate: NodeJS.Immediate | null = null;
   #timer: NodeJS.Timeout | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
@@ -113,6 +129,7 @@ export class ShardRuntime implements ShardApi {
       },
       emit: (event) => {
         this.#events.push(event);
+        if (event.master !== null) this.#dirty.add(event.master);
         this.#soon(true);
       },
       markDirty: (master) => {
@@ -121,6 +138,7 @@ export class ShardRuntime implements ShardApi {
       },
       requestFlush: () => {
         this.#flushRequested = true;
+        this.#checkAll = true;
         this.#soon(false);
       },
       noteFreshReply: () => {
@@ -197,6 +215,7 @@ export class ShardRuntime implements ShardApi {
     const h = this.#hosted.get(name);
     if (!h) return;
     h.gen = gen;
+    h.sentKey = '';
     this.#guard(name, 'reset', () => h.coordinator.reset());
     this.#services.markDirty(name);
   }
@@ -227,16 +246,26 @@ export class ShardRuntime implements ShardApi {
     for (const name of names) {
       const m = this.#hosted.get(name)?.coordinator.master;
       if (!m) continue;
-      out[name] = {
-        master: { name: m.name, info: m.info, infoRefresh: m.infoRefresh },
-        replicas: [...m.replicas.values()].map((r) => ({ name: r.name, info: r.info, infoRefresh: r.infoRefresh })),
-      };
+      out[name] = infoCacheOf(m);
     }
     return out;
   }
 
-  snapshotAll(): StampedSnapshot[] {
-    return [...this.#hosted.values()].map((h) => ({ gen: h.gen, snapshot: toSnapshot(h.coordinator.master) }));
+  view(names: readonly string[] | null): MasterSnapshot[] {
+    const out: MasterSnapshot[] = [];
+    for (const name of names ?? this.#hosted.keys()) {
+      const h = this.#hosted.get(name);
+      if (h) out.push(toSnapshot(h.coordinator.master));
+    }
+    return out;
+  }
+
+  brief(): MasterBrief[] {
+    return [...this.#hosted.values()].map((h) => briefOf(h.coordinator.master));
+  }
+
+  factsAll(): StampedFacts[] {
+    return [...this.#hosted.values()].map((h) => ({ gen: h.gen, facts: factsOf(h.coordinator.master) }));
   }
 
   shutdown(): void {
@@ -253,19 +282,22 @@ export class ShardRuntime implements ShardApi {
     setImmediate(() => this.#opts.exit(code));
   }
 
-  isMasterDownByAddr(name: string, reqEpoch: number, runid: string): VoteAnswer | null {
-    const h = this.#hosted.get(name);
-    if (!h) return null;
-    const answer = h.coordinator.answerIsMasterDown(reqEpoch, runid);
-    // the vote travels with its snapshot, so the mirror holds it before the flush
-    this.#services.markDirty(name);
-    this.flush();
-    return answer;
-  }
-
-  hello(name: string, payload: string): void {
-    const h = this.#hosted.get(name);
-    if (h) this.#guard(name, 'hello', () => h.coordinator.publishedHello(payload));
+  peer(items: readonly PeerInput[]): (VoteAnswer | null)[] {
+    let voted = false;
+    const answers = items.map((item): VoteAnswer | null => {
+      const h = this.#hosted.get(item.master);
+      if (!h) return null;
+      if (item.kind === 'hello') {
+        this.#guard(item.master, 'hello', () => h.coordinator.publishedHello(item.payload));
+        return null;
+      }
+      voted = true;
+      this.#dirty.add(item.master);
+      return h.coordinator.answerIsMasterDown(item.reqEpoch, item.runid);
+    });
+    // a vote's facts leave before its answer (the main thread also records the answer itself)
+    if (voted) this.flush();
+    return answers;
   }
 
   failover(name: string): UserFailoverReply | null {
@@ -289,20 +321,18 @@ export class ShardRuntime implements ShardApi {
     if (this.#timer) clearTimeout(this.#timer);
     this.#immediate = null;
     this.#timer = null;
-    const pending = this.#events.length + this.#logs.length + this.#dirty.size + this.#stalls.length + this.#freshReplies +
-      this.#scripts.length + this.#forgetSentinels.length;
-    if (pending === 0 && !this.#flushRequested && !this.#tiltReportDue && !this.#crash) return;
-    const snapshots: StampedSnapshot[] = [];
-    for (const name of this.#dirty) {
-      const h = this.#hosted.get(name);
-      if (h) snapshots.push({ gen: h.gen, snapshot: toSnapshot(h.coordinator.master) });
-    }
+    const facts = this.#changedFacts();
+    const pending = this.#events.length + this.#logs.length + facts.length + this.#stalls.length + this.#scripts.length +
+      this.#forgetSentinels.length;
+    const epochRaised = this.#globals.currentEpoch > this.#epochSent;
+    if (pending === 0 && !epochRaised && !this.#flushRequested && !this.#tiltReportDue && !this.#crash) return;
+    this.#epochSent = this.#globals.currentEpoch;
     const batch: ShardToMain = {
       type: 'batch',
       shard: this.#opts.shard,
       seq: ++this.#seq,
       events: this.#events,
-      snapshots,
+      facts,
       flushRequested: this.#flushRequested,
       currentEpoch: this.#globals.currentEpoch,
       freshReplies: this.#freshReplies,
@@ -317,12 +347,31 @@ export class ShardRuntime implements ShardApi {
     this.#forgetSentinels = [];
     this.#events = [];
     this.#logs = [];
-    this.#dirty = new Set();
     this.#flushRequested = false;
     this.#freshReplies = 0;
     this.#stalls = [];
     this.#tiltReportDue = false;
     this.#opts.send(batch);
+  }
+
+  /** The facts of the masters that may have changed and did, each marked as sent. */
+  #changedFacts(): StampedFacts[] {
+    const out: StampedFacts[] = [];
+    const look = (h: Hosted): void => {
+      const facts = factsOf(h.coordinator.master);
+      const key = factsKey(facts);
+      if (key === h.sentKey) return;
+      h.sentKey = key;
+      out.push({ gen: h.gen, facts });
+    };
+    if (this.#checkAll) for (const h of this.#hosted.values()) look(h);
+    else for (const name of this.#dirty) {
+      const h = this.#hosted.get(name);
+      if (h) look(h);
+    }
+    this.#dirty.clear();
+    this.#checkAll = false;
+    return out;
   }
 
   /** src/sentinel/tilt.ts allRefreshedSince, as a time: the oldest valid reply of a non-SDOWN record */
@@ -389,10 +438,10 @@ export class ShardRuntime implements ShardApi {
     this.removeMaster(snapshot.name);
     this.#guard(snapshot.name, 'start', () => {
       const coordinator = this.#opts.factory(fromSnapshot(snapshot), this.#services);
-      this.#hosted.set(snapshot.name, { coordinator, gen });
+      // the main thread handed us these facts: nothing to send until they change
+      this.#hosted.set(snapshot.name, { coordinator, gen, sentKey: factsKey(factsOf(coordinator.master)) });
       coordinator.start();
     });
-    this.#services.markDirty(snapshot.name);
   }
 
   /**

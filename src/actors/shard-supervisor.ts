@@ -29,6 +29,15 @@ export interface SupervisorHooks {
 
 export type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
+/** What crossed between the main thread and one shard (every incarnation): INFO argus shows the totals. */
+export interface ShardTraffic {
+  /** batches received, and their encoded size */
+  batches: number;
+  batchBytes: number;
+  /** control calls made (each is a request and a reply message) */
+  calls: number;
+}
+
 /** Unexpected exits within this window count towards the restart backoff. */
 const CRASH_WINDOW_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 5_000;
@@ -51,6 +60,7 @@ export class ShardSupervisor {
   #crashes: number[] = [];
   #restarts = 0;
   #stopping = false;
+  readonly traffic: ShardTraffic = { batches: 0, batchBytes: 0, calls: 0 };
   /** told of the next restart (crashForTest) */
   #spawnWaiters: ((running: Promise<void>) => void)[] = [];
 
@@ -135,7 +145,7 @@ export class ShardSupervisor {
     const exited = new Promise<number>((r) => (exitCode = r));
     this.#worker = worker;
     this.#port = port1;
-    this.#calls = connectShardApi(worker, this.index, exited);
+    this.#calls = connectShardApi(worker, this.index, exited, () => this.traffic.calls++);
     this.#pipe(worker.stdout, 'notice');
     this.#pipe(worker.stderr, 'warning');
 
@@ -160,6 +170,8 @@ export class ShardSupervisor {
   }
 
   #onMessage(incarnation: number, data: unknown, resolve: () => void, reject: (e: Error) => void): void {
+    this.traffic.batches++;
+    if (data instanceof Uint8Array) this.traffic.batchBytes += data.byteLength;
     let msg;
     try {
       msg = decodeShardMessage(data);
@@ -169,7 +181,7 @@ export class ShardSupervisor {
     }
     if (incarnation !== this.#incarnation) {
       // the last words of a replaced thread: its log lines (why it died) still count; its state
-      // is obsolete (the new thread was built from the mirror)
+      // is obsolete (the new thread was built from the main thread's records)
       if (msg.type === 'batch') for (const line of msg.logs) this.#hooks.log(line.level, line.message);
       return;
     }
@@ -196,8 +208,8 @@ export class ShardSupervisor {
     }
     this.#phase = 'running';
     this.#everReady = true;
-    // Calls made while the shard was down were dropped; the hooks rebuild it from the mirror,
-    // which already holds their effect. Anything posted from here on follows that rebuild.
+    // Calls made while the shard was down were dropped; the hooks rebuild it from the main
+    // thread's records, which already hold their effect. Anything posted later follows that rebuild.
     this.#hooks.ready(this.#calls!).then(resolve, (e: unknown) => {
       this.#hooks.log('warning', `Shard ${this.index}: could not be set up: ${errorText(e)}`);
       resolve();

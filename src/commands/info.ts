@@ -1,4 +1,5 @@
-import { SRI, type MasterRecord } from '../sentinel/instance.js';
+import type { MasterBrief } from '../actors/protocol.js';
+import { SRI } from '../sentinel/instance.js';
 import { bulk } from '../resp/reply.js';
 import { ARGUS_VERSION } from '../version.js';
 import { clientsSection, cpuSection, formatSection, serverSection, statsSection } from './info-sections.js';
@@ -16,17 +17,20 @@ type Section = (typeof SECTIONS)[number];
  * records) refuse one of Sentinel's commands with -NOAUTH, -WRONGPASS or -NOPERM (link-errors.ts).
  * Left out at 0 so a healthy sentinel's INFO stays byte-identical to redis-sentinel's.
  */
-export function sentinelSection(ctx: SentinelContext): string {
+export function sentinelSection(ctx: SentinelContext, briefs: readonly MasterBrief[]): string {
   const { state, clock } = ctx;
   const scripts = scriptQueueOf(ctx);
-  const linkErrors = linkErrorCount(state.masters.values());
+  let linkErrors = 0;
   const now = clock.monotonic();
-  const masters = [...state.masters.values()].map((m, i) => {
-    const status = m.flags & SRI.O_DOWN ? 'odown' : m.flags & SRI.S_DOWN ? 'sdown' : 'ok';
+  const masters = briefs.flatMap((b, i) => {
+    const m = state.masters.get(b.name);
+    if (!m) return [];
+    linkErrors += b.linkErrors;
+    const status = b.flags & SRI.O_DOWN ? 'odown' : b.flags & SRI.S_DOWN ? 'sdown' : 'ok';
     // the record's own address, IPv6 unbracketed, as Redis prints it
     const addr = `${m.addr.host}:${m.addr.port}`;
-    const counts = `slaves=${m.replicas.size},sentinels=${m.sentinels.size + 1}`;
-    return [`master${i}`, `name=${m.name},status=${status},address=${addr},${counts}`] as const;
+    const counts = `slaves=${b.replicas},sentinels=${b.sentinels + 1}`;
+    return [[`master${i}`, `name=${m.name},status=${status},address=${addr},${counts}`] as const];
   });
   return formatSection('Sentinel', [
     ['sentinel_masters', state.masters.size],
@@ -41,14 +45,6 @@ export function sentinelSection(ctx: SentinelContext): string {
   ]);
 }
 
-function linkErrorCount(masters: Iterable<MasterRecord>): number {
-  let n = 0;
-  for (const m of masters) {
-    for (const ri of [m, ...m.replicas.values(), ...m.sentinels.values()]) if (ri.link.permErrors.length > 0) n++;
-  }
-  return n;
-}
-
 /**
  * `# Argus`: Argus's own figures (shards, config saves and how well they coalesce). Like a Redis
  * module's section it is left out of the default and `all` and printed for `INFO argus` or
@@ -59,6 +55,10 @@ export function argusSection(ctx: SentinelContext): string {
   return formatSection('Argus', [
     ['argus_version', ARGUS_VERSION],
     ['argus_shards', s?.shards ?? 0],
+    ['argus_shards_running', s?.shardsRunning ?? 0],
+    ['argus_thread_batches', s?.threadBatches ?? 0],
+    ['argus_thread_batch_bytes', s?.threadBatchBytes ?? 0],
+    ['argus_thread_calls', s?.threadCalls ?? 0],
     ['argus_config_saves', s?.configSaves ?? 0],
     ['argus_config_save_requests', s?.configSaveRequests ?? 0],
     ['argus_config_save_failures', s?.configSaveFailures ?? 0],
@@ -66,7 +66,7 @@ export function argusSection(ctx: SentinelContext): string {
   ]);
 }
 
-const build: Readonly<Record<Section | 'argus', (ctx: SentinelContext) => string>> = {
+const build: Readonly<Record<Section | 'argus', (ctx: SentinelContext, briefs: readonly MasterBrief[]) => string>> = {
   server: serverSection,
   clients: clientsSection,
   stats: statsSection,
@@ -102,10 +102,12 @@ export const infoCommand: ArgusCommandSpec = {
   since: '1.0.0',
   complexity: 'O(1)',
   tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
-  run({ sentinel }, argv) {
+  async run({ sentinel }, argv) {
     const wanted = requestedSections(argv.slice(1));
+    // the masters' state is read from their shards, and only when the section is asked for
+    const briefs = wanted.has('sentinel') ? await sentinel.monitors.brief() : [];
     const text = [...SECTIONS, 'argus' as const].filter((s) => wanted.has(s))
-      .map((s) => build[s](sentinel))
+      .map((s) => build[s](sentinel, briefs))
       .join('\r\n');
     return bulk(text);
   },

@@ -4,6 +4,8 @@ import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { UserFailoverReply, VoteAnswer } from '../actors/coordinator.js';
+import type { InfoCacheEntry, MasterBrief } from '../actors/protocol.js';
+import type { MasterRecord } from '../sentinel/instance.js';
 import type { ScriptJobView } from './sentinel/script-queue.js';
 
 /** What a command may know and change about the connection that sent it (owned by src/server). */
@@ -52,6 +54,15 @@ export interface ProcessInfo {
 /** What `INFO argus` reports (an Argus-only section, printed only when asked for by name or by `everything`). */
 export interface ArgusProcessStats {
   readonly shards: number;
+  /** shard threads running now (a shard starts with its first master) */
+  readonly shardsRunning: number;
+  /**
+   * Messages between the main thread and the shards since start: batches received (and their
+   * bytes) and control calls made, each a request and a reply. A quiet fleet adds none.
+   */
+  readonly threadBatches: number;
+  readonly threadBatchBytes: number;
+  readonly threadCalls: number;
   /** config rewrites written, and the save requests they served (coalescing: requests ≥ saves) */
   readonly configSaves: number;
   readonly configSaveRequests: number;
@@ -152,10 +163,16 @@ export interface MonitorControl {
   /** sentinel-user/pass changed: drop every link to peer sentinels */
   peerAuthChanged(): void;
   /**
-   * Bring the mirror's INFO texts of these masters and their replicas up to date (they travel
-   * between threads only on demand: SENTINEL INFO-CACHE).
+   * The live records of the named masters (every master when null), read where they live (the
+   * shard that owns each): SENTINEL MASTER(S), REPLICAS, SENTINELS, CKQUORUM show these, never
+   * the main thread's records, whose runtime fields are not kept. Table order; unknown names
+   * left out. The records are copies: changing them changes nothing.
    */
-  infoCache(names: readonly string[]): Promise<unknown>;
+  view(names: readonly string[] | null): Promise<MasterRecord[]>;
+  /** INFO sentinel's figures of every master, in table order */
+  brief(): Promise<MasterBrief[]>;
+  /** the last INFO texts of the named masters and their replicas (SENTINEL INFO-CACHE) */
+  infoCache(names: readonly string[]): Promise<Map<string, InfoCacheEntry>>;
   /**
    * SENTINEL IS-MASTER-DOWN-BY-ADDR for master `name` (already found by address): the owner of
    * the master answers and may vote; null when it cannot be reached.

@@ -251,7 +251,7 @@ const STANDARD: readonly Entry[] = [
  * files written for Argus.
  */
 export const ARGUS_DIRECTIVES: readonly Entry[] = [
-  // shard worker threads that watch the masters; 0 = one per core, at most 8 (src/actors/placement.ts)
+  // shard worker threads that watch the masters; 0 = sized by the masters and cores (src/actors/placement.ts)
   int('argus-shards', 0n, 64n, 0n),
   // how long a hostname lookup may take before a connect attempt fails (src/links/host-resolver.ts)
   int('argus-dns-timeout', 10n, 60000n, 2000n),

@@ -10,17 +10,21 @@ export interface ThreadSpawnerOptions {
   /** the thread ended unexpectedly; its scripts count as killed */
   readonly crashed: (message: string) => void;
   readonly url?: URL;
+  /** how long the thread is kept once no script runs (default 10 s) */
+  readonly idleMs?: number;
 }
 
 /**
- * The main thread's side of the spawner thread. The thread starts with the first script (a
- * sentinel without scripts never pays for it) and is restarted on the next one if it dies. It
- * holds the process open only while scripts run.
+ * The main thread's side of the spawner thread. The thread starts with a script and ends when
+ * none has run for `idleMs` (a sentinel without scripts, or between failovers, does not pay its
+ * ~10 MiB); it is restarted on the next one if it dies. It holds the process open only while
+ * scripts run.
  */
 export class ThreadSpawner implements ScriptSpawner {
   readonly #opts: ThreadSpawnerOptions;
   readonly #pending = new Map<number, SpawnHandlers>();
   #worker: Worker | null = null;
+  #idleTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: ThreadSpawnerOptions) {
     this.#opts = opts;
@@ -28,6 +32,8 @@ export class ThreadSpawner implements ScriptSpawner {
 
   spawn(id: number, argv: readonly string[], on: SpawnHandlers): void {
     this.#pending.set(id, on);
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
     const w = this.#ensure();
     w.ref();
     this.#post(w, { type: 'spawn', id, argv: [...argv] });
@@ -37,7 +43,14 @@ export class ThreadSpawner implements ScriptSpawner {
     if (this.#worker && this.#pending.has(id)) this.#post(this.#worker, { type: 'kill', id });
   }
 
+  /** true while the thread exists (tests, INFO) */
+  get threadRunning(): boolean {
+    return this.#worker !== null;
+  }
+
   async close(): Promise<void> {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
     const w = this.#worker;
     this.#worker = null;
     this.#pending.clear();
@@ -76,7 +89,17 @@ export class ThreadSpawner implements ScriptSpawner {
 
   #settled(id: number): void {
     this.#pending.delete(id);
-    if (this.#pending.size === 0) this.#worker?.unref();
+    if (this.#pending.size > 0 || !this.#worker) return;
+    this.#worker.unref();
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = null;
+      const w = this.#worker;
+      if (!w || this.#pending.size > 0) return;
+      // not a loss: #lost ignores a thread that is no longer the current one
+      this.#worker = null;
+      void w.terminate();
+    }, this.#opts.idleMs ?? 10_000);
+    this.#idleTimer.unref();
   }
 
   /** The thread is gone: its scripts can no longer be watched, so they count as killed. */

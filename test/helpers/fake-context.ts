@@ -1,6 +1,8 @@
 import { ServerOptions, type LogLevel } from '../../src/config/server-options.js';
 import { dispatch } from '../../src/commands/dispatch.js';
 import type { UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
+import { briefOf, infoCacheOf, type InfoCacheEntry, type MasterBrief } from '../../src/actors/protocol.js';
+import type { MasterRecord } from '../../src/sentinel/instance.js';
 import { newServerStats } from '../../src/server/server.js';
 import type {
   ClientRegistry,
@@ -144,9 +146,24 @@ export class FakeClients implements ClientRegistry {
   }
 }
 
-/** Records every MonitorControl call as `method:arg`. */
+/**
+ * Records every MonitorControl call as `method:arg`. Reads answer from the state's own records,
+ * as if every master lived on the main thread: a test sets a field and sees it in the reply.
+ */
 export class FakeMonitors implements MonitorControl {
   readonly calls: string[] = [];
+  readonly #state: SentinelState;
+  constructor(state: SentinelState) {
+    this.#state = state;
+  }
+  async view(names: readonly string[] | null): Promise<MasterRecord[]> {
+    const masters = this.#state.masters;
+    if (names === null) return [...masters.values()];
+    return [...new Set(names)].flatMap((n) => masters.get(n) ?? []);
+  }
+  async brief(): Promise<MasterBrief[]> {
+    return [...this.#state.masters.values()].map(briefOf);
+  }
   masterAdded(name: string): void {
     this.calls.push(`masterAdded:${name}`);
   }
@@ -156,8 +173,9 @@ export class FakeMonitors implements MonitorControl {
   masterReset(name: string): void {
     this.calls.push(`masterReset:${name}`);
   }
-  async infoCache(names: readonly string[]): Promise<void> {
+  async infoCache(names: readonly string[]): Promise<Map<string, InfoCacheEntry>> {
     this.calls.push(`infoCache:${names.join(',')}`);
+    return new Map((await this.view(names)).map((m) => [m.name, infoCacheOf(m)]));
   }
   /** what isMasterDownByAddr answers (null = owner unreachable) */
   vote: VoteAnswer | null = { down: 0, leader: '*', leaderEpoch: 0, currentEpoch: 0, mustFlush: false };
@@ -236,7 +254,7 @@ export function harness(): Harness {
   const server = new ServerOptions();
   const events = new EventBus(clock);
   const clients = new FakeClients();
-  const monitors = new FakeMonitors();
+  const monitors = new FakeMonitors(state);
   const scripts = new FakeScripts();
   const pubsub = new FakePubSub();
   const recorded: SentinelEvent[] = [];

@@ -90,3 +90,16 @@ test('thread spawner: a thread that dies reports its scripts as killed and is re
   t.regex(crashes[0]!, /^Script spawner thread ended unexpectedly \(exit code 3\); 1 running scripts are treated as killed$/);
   await spawner.close();
 });
+
+test('thread spawner: the thread ends once no script has run for idleMs, and comes back with the next one', async (t) => {
+  const crashes: string[] = [];
+  const spawner = new ThreadSpawner({ output: () => {}, crashed: (m) => crashes.push(m), idleMs: 50 });
+  t.false(spawner.threadRunning, 'no script yet, no thread');
+  const p = script('idle.sh', 'exit 0');
+  t.like(await run(spawner, 1, [p]), { code: 0 });
+  await waitFor(() => !spawner.threadRunning, { what: 'the idle thread to end' });
+  t.like(await run(spawner, 2, [p]), { code: 0 });
+  t.true(spawner.threadRunning);
+  await spawner.close();
+  t.deepEqual(crashes, [], 'an idle end is not a crash');
+});

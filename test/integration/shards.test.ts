@@ -92,21 +92,35 @@ test.serial('shard-host: places each master by a stable hash of its name, all it
   t.true(new Set(MASTERS.map((n) => host.shardOf(n))).size === SHARDS, 'both shards host masters');
 });
 
-test.serial('shard-host: applies snapshots to the mirror and leaves operator fields alone', async (t) => {
+test.serial('shard-host: the main thread gets the facts (a new replica), the runtime state stays in the shard', async (t) => {
   const m = state.masters.get('alpha')!;
-  await waitFor(() => m.infoRefresh > 0 && m.replicas.has(FAKE_REPLICA), { what: 'alpha refreshed in the mirror' });
+  await waitFor(() => m.replicas.has(FAKE_REPLICA), { what: 'alpha\'s replica on the main thread' });
   t.is(m.quorum, 2);
-  t.is(m.info, null, 'INFO text is not in regular snapshots');
   t.true(saves > 0, 'a new replica asked for a config flush');
+  t.is(m.infoRefresh, 0, 'INFO is not copied to the main thread');
+  const [live] = await host.view(['alpha']);
+  t.true(live!.infoRefresh > 0);
+  t.true(live!.replicas.has(FAKE_REPLICA));
   // times are on the main thread's monotonic scale
-  t.true(Math.abs(systemClock.monotonic() - m.link.lastAvailTime) < 5_000);
+  t.true(Math.abs(systemClock.monotonic() - live!.link.lastAvailTime) < 5_000);
+  t.not(live, m, 'a view is a copy');
+});
+
+test.serial('shard-host: a view spanning every master asks each shard once, in table order', async (t) => {
+  const before = host.stats().traffic.calls;
+  const all = await host.view(null);
+  t.deepEqual(all.map((m) => m.name), [...state.masters.keys()]);
+  t.is(host.stats().traffic.calls - before, SHARDS);
+  const brief = await host.brief();
+  t.deepEqual(brief.map((b) => b.name), [...state.masters.keys()]);
+  t.true(brief.every((b) => b.replicas === 1));
 });
 
 test.serial('shard-host: fetches INFO texts on demand', async (t) => {
   const got = await host.infoCache(['beta', 'nope']);
   t.deepEqual([...got.keys()], ['beta']);
   t.regex(got.get('beta')!.master.info ?? '', /^# Fake\r\nseq:\d+/);
-  t.is(state.masters.get('beta')!.info, got.get('beta')!.master.info);
+  t.is(state.masters.get('beta')!.info, null, 'nor are INFO texts kept there');
 });
 
 test.serial('shard-host: routes MONITOR, SET, RESET and REMOVE to the master\'s shard', async (t) => {
@@ -127,7 +141,7 @@ test.serial('shard-host: routes MONITOR, SET, RESET and REMOVE to the master\'s 
   const reset = await waitEvent('+fake-reset', 'delta');
   t.is(Number(field(reset, 'thread')), threadOf('delta'));
   await waitEvent('+fake-tick', 'delta', (e) => events.indexOf(e) > events.indexOf(reset));
-  t.is(delta.replicas.size, 0, 'snapshots from before the reset did not bring the replica back');
+  t.is(delta.replicas.size, 0, 'facts from before the reset did not bring the replica back');
 
   host.masterAuthChanged('epsilon');
   await waitEvent('+fake-drop-data', 'epsilon');

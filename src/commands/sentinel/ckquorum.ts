@@ -2,6 +2,7 @@ import { simple } from '../../resp/reply.js';
 import { SRI, type MasterRecord } from '../../sentinel/instance.js';
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec } from '../spec.js';
+import { liveMaster } from './live-master.js';
 
 export interface QuorumCheck {
   /** this sentinel plus the peers not in SDOWN/ODOWN */
@@ -29,8 +30,8 @@ export const ckquorumSubcommand: ArgusCommandSpec = {
   summary: 'Checks that enough sentinels are reachable to fail a master over.',
   since: '2.8.4',
   complexity: 'O(N) for N sentinels',
-  run({ sentinel }, argv) {
-    const master = sentinel.state.masters.get(argv[2]!);
+  async run({ sentinel }, argv) {
+    const master = await liveMaster(sentinel, argv[2]!);
     if (master === undefined) return replyError.noSuchMaster();
     const { usable, quorumReached, majorityReached } = isQuorumReachable(master);
     if (quorumReached && majorityReached) {

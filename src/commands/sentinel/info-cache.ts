@@ -1,5 +1,5 @@
 import { array, arrayOf, bulk, int, nullBulk, type Reply } from '../../resp/reply.js';
-import type { MasterRecord } from '../../sentinel/instance.js';
+import type { InfoCacheEntry } from '../../actors/protocol.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec } from '../spec.js';
 
 /**
@@ -7,10 +7,10 @@ import { SENTINEL_ADMIN, type ArgusCommandSpec } from '../spec.js';
  * reproduces a sentinel.c quirk: it is 0 while the *master* never answered INFO, else
  * `now - replica.info_refresh` even when the replica never answered (a huge number).
  */
-function cacheEntry(master: MasterRecord, now: number): Reply {
+function cacheEntry({ master, replicas }: InfoCacheEntry, now: number): Reply {
   const node = (age: number, info: string | null): Reply => arrayOf(int(age), info === null ? nullBulk : bulk(info));
   const nodes = [node(master.infoRefresh ? now - master.infoRefresh : 0, master.info)];
-  for (const r of master.replicas.values()) nodes.push(node(master.infoRefresh ? now - r.infoRefresh : 0, r.info));
+  for (const r of replicas) nodes.push(node(master.infoRefresh ? now - r.infoRefresh : 0, r.info));
   return array(nodes);
 }
 
@@ -27,11 +27,14 @@ export const infoCacheSubcommand: ArgusCommandSpec = {
   since: '3.2.0',
   complexity: 'O(N) for N instances',
   async run({ sentinel }, argv) {
-    const names = new Set(argv.slice(2).filter((n) => sentinel.state.masters.has(n)));
-    await sentinel.monitors.infoCache([...names]);
+    const cached = await sentinel.monitors.infoCache(argv.slice(2));
     const now = sentinel.clock.monotonic();
     const items: Reply[] = [];
-    for (const name of names) items.push(bulk(name), cacheEntry(sentinel.state.masters.get(name)!, now));
+    // in the order first named (the Map keeps the order of the names it was given)
+    for (const name of new Set(argv.slice(2))) {
+      const entry = cached.get(name);
+      if (entry) items.push(bulk(name), cacheEntry(entry, now));
+    }
     return array(items);
   },
 };

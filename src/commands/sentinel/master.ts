@@ -1,9 +1,10 @@
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec, type CommandRun } from '../spec.js';
 import { instanceMap } from './instance-map.js';
+import { liveMaster } from './live-master.js';
 
-const run: CommandRun = ({ sentinel }, argv) => {
-  const master = sentinel.state.masters.get(argv[2]!);
+const run: CommandRun = async ({ sentinel }, argv) => {
+  const master = await liveMaster(sentinel, argv[2]!);
   if (master === undefined) return replyError.noSuchMaster();
   return instanceMap(master, sentinel.clock.monotonic());
 };

@@ -9,11 +9,11 @@ export const MASTERS_PER_TURN = 256;
 /**
  * Up to MASTERS_PER_TURN masters in one go; beyond, the reply is rendered in parts with a turn
  * of the event loop between them, so thousands of masters (~600 bytes each) do not hold the
- * other clients and the peers' PINGs for the whole of it. The list is the one of the start:
- * a master removed meanwhile is still described as it was.
+ * other clients and the peers' PINGs for the whole of it. The records are read from the shards
+ * first (one call each), so the reply describes every master as it was at one moment.
  */
 const run: CommandRun = async ({ sentinel, client }) => {
-  const masters = [...sentinel.state.masters.values()];
+  const masters = await sentinel.monitors.view(null);
   if (masters.length <= MASTERS_PER_TURN) return array(instanceMaps(masters, sentinel.clock.monotonic()));
   const parts: Buffer[] = [Buffer.from(`*${masters.length}\r\n`, 'latin1')];
   for (let i = 0; i < masters.length; i += MASTERS_PER_TURN) {

@@ -2,17 +2,20 @@ import test from 'ava';
 import { loadConfig } from '../../../src/config/load.js';
 import { rewriteConfig } from '../../../src/config/rewrite.js';
 import { ConfigLineError } from '../../../src/errors.js';
-import { AUTO_SHARDS_CAP, nameHash, resolveShardCount, shardOf } from '../../../src/actors/placement.js';
+import { AUTO_SHARDS_CAP, MASTERS_PER_AUTO_SHARD, nameHash, resolveShardCount, shardOf } from '../../../src/actors/placement.js';
 
-test('resolveShardCount: 0 means one shard per core, capped', (t) => {
-  t.is(resolveShardCount(0, 1), 1);
-  t.is(resolveShardCount(0, 2), 2);
-  t.is(resolveShardCount(0, 96), AUTO_SHARDS_CAP);
+test('resolveShardCount: 0 sizes by the masters, at most one shard per core, capped', (t) => {
+  t.is(resolveShardCount(0, 0, 2), 1);
+  t.is(resolveShardCount(0, MASTERS_PER_AUTO_SHARD, 2), 1);
+  t.is(resolveShardCount(0, MASTERS_PER_AUTO_SHARD + 1, 2), 2);
+  t.is(resolveShardCount(0, 50 * MASTERS_PER_AUTO_SHARD, 1), 1);
+  t.is(resolveShardCount(0, 50 * MASTERS_PER_AUTO_SHARD, 2), 2);
+  t.is(resolveShardCount(0, 50 * MASTERS_PER_AUTO_SHARD, 96), AUTO_SHARDS_CAP);
 });
 
-test('resolveShardCount: an explicit count wins over the cores', (t) => {
-  t.is(resolveShardCount(3, 2), 3);
-  t.is(resolveShardCount(64, 2), 64);
+test('resolveShardCount: an explicit count wins over the cores and the masters', (t) => {
+  t.is(resolveShardCount(3, 0, 2), 3);
+  t.is(resolveShardCount(64, 10, 2), 64);
 });
 
 test('shardOf: is FNV-1a of the name, so a restart places every master where it was', (t) => {

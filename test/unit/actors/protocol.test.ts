@@ -1,17 +1,18 @@
 import test from 'ava';
 import { MessageChannel } from 'node:worker_threads';
 import {
-  applySnapshot,
+  applyFacts,
+  briefOf,
+  factsKey,
+  factsOf,
   fromSnapshot,
-  MASTER_FIELDS,
   operatorKey,
-  REPLICA_FIELDS,
-  SENTINEL_FIELDS,
   toSnapshot,
-  type MasterSnapshot,
+  type MasterFacts,
 } from '../../../src/actors/protocol.js';
 import { decodeMessage, encodeMessage } from '../../../src/actors/wire.js';
 import { newMasterRecord, newReplicaRecord, newSentinelRecord, SRI, type MasterRecord } from '../../../src/sentinel/instance.js';
+import { currentMasterAddr } from '../../../src/sentinel/state.js';
 import { defaultTimings } from '../../../src/sentinel/timings.js';
 
 const NOW = 1_000_000;
@@ -28,8 +29,8 @@ function master(): MasterRecord {
   return m;
 }
 
-/** What the shard would send after learning things the main thread does not know yet. */
-function learned(from: MasterRecord): MasterSnapshot {
+/** A shard's copy of the master after it learned things the main thread does not know yet. */
+function learned(from: MasterRecord): MasterRecord {
   const shard = fromSnapshot(toSnapshot(from));
   shard.flags |= SRI.S_DOWN;
   shard.sdownSinceTime = NOW + 5;
@@ -45,16 +46,11 @@ function learned(from: MasterRecord): MasterSnapshot {
   shard.quorum = 9;
   shard.authPass = 'old';
   shard.renamedCommands.clear();
-  return toSnapshot(shard);
+  return shard;
 }
 
-test('protocol: every field of a fresh record has an owner in the table', (t) => {
-  const m = master();
-  const missing = (rec: object, table: object) => Object.keys(rec).filter((k) => !Object.hasOwn(table, k));
-  t.deepEqual(missing(m, MASTER_FIELDS), []);
-  t.deepEqual(missing(m.replicas.get('10.0.0.2:6379')!, REPLICA_FIELDS), []);
-  t.deepEqual(missing(m.sentinels.get(RUNID)!, SENTINEL_FIELDS), []);
-});
+/** Facts as they arrive on the main thread: through msgpack. */
+const wired = (m: MasterRecord): MasterFacts => decodeMessage(encodeMessage(factsOf(m), 'msgpack').data, 'msgpack') as MasterFacts;
 
 test('toSnapshot: carries replicas, sentinels and renamed commands as arrays, without INFO text', (t) => {
   const s = toSnapshot(master());
@@ -93,53 +89,98 @@ test('snapshot: survives msgpack and structured clone unchanged', async (t) => {
   port1.close();
 });
 
-test('applySnapshot: overwrites runtime-owned fields and keeps operator-owned ones', (t) => {
-  const mirror = master();
-  mirror.authPass = 'new';
-  applySnapshot(mirror, learned(mirror));
-  t.is(mirror.flags & SRI.S_DOWN, SRI.S_DOWN);
-  t.is(mirror.sdownSinceTime, NOW + 5);
-  t.is(mirror.runid, 'c'.repeat(40));
-  t.is(mirror.link.lastPongTime, NOW + 7);
-  t.is(mirror.configEpoch, 3);
-  t.deepEqual(mirror.addr, { host: '10.0.0.2', port: 6379 });
-  t.is(mirror.quorum, 2);
-  t.is(mirror.authPass, 'new');
-  t.deepEqual([...mirror.renamedCommands.keys()], ['config']);
-  t.is(mirror.name, 'm');
-  t.is(mirror.createdTime, NOW);
+test('applyFacts: takes the address, epochs, replicas and peers, and nothing else', (t) => {
+  const record = master();
+  record.authPass = 'new';
+  applyFacts(record, wired(learned(record)), NOW + 100);
+  t.is(record.configEpoch, 3);
+  t.deepEqual(record.addr, { host: '10.0.0.2', port: 6379 });
+  t.deepEqual([...record.replicas.keys()], ['10.0.0.2:6379', '10.0.0.4:6379']);
+  t.deepEqual([...record.sentinels.keys()], [RUNID]);
+  // runtime state stays where it lives
+  t.is(record.flags & SRI.S_DOWN, 0);
+  t.is(record.runid, null);
+  t.is(record.link.lastPongTime, NOW);
+  t.is(record.replicas.get('10.0.0.2:6379')!.slaveReplOffset, 0);
+  // operator fields are the main thread's
+  t.is(record.quorum, 2);
+  t.is(record.authPass, 'new');
+  t.deepEqual([...record.renamedCommands.keys()], ['config']);
 });
 
-test('applySnapshot: rebuilds replicas and peers, keeping fetched INFO and the mirror\'s down-after', (t) => {
-  const mirror = master();
-  mirror.downAfterPeriod = 5_000;
-  applySnapshot(mirror, learned(mirror));
-  t.deepEqual([...mirror.replicas.keys()], ['10.0.0.2:6379', '10.0.0.4:6379']);
-  const r = mirror.replicas.get('10.0.0.2:6379')!;
-  t.is(r.slaveReplOffset, 1234);
-  t.is(r.info, 'replica info');
+test('applyFacts: a new replica or peer gets a fresh record with the master\'s down-after', (t) => {
+  const record = master();
+  record.downAfterPeriod = 5_000;
+  const shard = learned(record);
+  const peer = 'e'.repeat(40);
+  shard.sentinels.set(peer, newSentinelRecord(peer, { host: '10.0.0.8', port: 26379 }, shard, NOW));
+  applyFacts(record, wired(shard), NOW + 100);
+  const r = record.replicas.get('10.0.0.4:6379')!;
   t.is(r.downAfterPeriod, 5_000);
-  t.is(mirror.replicas.get('10.0.0.4:6379')!.info, null);
-  t.is(mirror.sentinels.get(RUNID)!.lastHelloTime, NOW + 9);
-  t.is(mirror.sentinels.get(RUNID)!.downAfterPeriod, 5_000);
-  t.is(mirror.info, '# Server\r\nrun_id:x\r\n', 'the master\'s INFO text is kept too');
+  t.deepEqual(r.addr, { host: '10.0.0.4', port: 6379 });
+  t.deepEqual(record.sentinels.get(peer)!.addr, { host: '10.0.0.8', port: 26379 });
+  t.is(record.sentinels.get(peer)!.runid, peer);
 });
 
-test('applySnapshot: never takes the vote back to an older epoch', (t) => {
-  const mirror = master();
-  const stale = toSnapshot(mirror);
-  // the main thread voted (IS-MASTER-DOWN-BY-ADDR) after the shard took its snapshot
-  mirror.leader = RUNID;
-  mirror.leaderEpoch = 5;
-  applySnapshot(mirror, stale);
-  t.is(mirror.leader, RUNID);
-  t.is(mirror.leaderEpoch, 5);
-  const shard = fromSnapshot(stale);
+test('applyFacts: the promoted replica and the failover state make the current address', (t) => {
+  const record = master();
+  const shard = fromSnapshot(toSnapshot(record));
+  shard.replicas.get('10.0.0.3:6379')!.flags |= SRI.PROMOTED;
+  shard.failoverState = 'reconf_slaves';
+  applyFacts(record, wired(shard), NOW);
+  t.is(record.failoverState, 'reconf_slaves');
+  t.truthy(record.replicas.get('10.0.0.3:6379')!.flags & SRI.PROMOTED);
+  t.deepEqual(currentMasterAddr(record), { host: '10.0.0.3', port: 6379 });
+  shard.replicas.get('10.0.0.3:6379')!.flags &= ~SRI.PROMOTED;
+  shard.failoverState = 'none';
+  applyFacts(record, wired(shard), NOW);
+  t.is(record.replicas.get('10.0.0.3:6379')!.flags & SRI.PROMOTED, 0);
+  t.deepEqual(currentMasterAddr(record), { host: '10.0.0.1', port: 6379 });
+});
+
+test('applyFacts: never takes the vote back to an older epoch', (t) => {
+  const record = master();
+  const stale = factsOf(fromSnapshot(toSnapshot(record)));
+  // the main thread recorded a vote (IS-MASTER-DOWN-BY-ADDR) after the shard took these facts
+  record.leader = RUNID;
+  record.leaderEpoch = 5;
+  applyFacts(record, stale, NOW);
+  t.is(record.leader, RUNID);
+  t.is(record.leaderEpoch, 5);
+  const shard = fromSnapshot(toSnapshot(record));
   shard.leader = 'd'.repeat(40);
   shard.leaderEpoch = 6;
-  applySnapshot(mirror, toSnapshot(shard));
-  t.is(mirror.leader, 'd'.repeat(40));
-  t.is(mirror.leaderEpoch, 6);
+  applyFacts(record, factsOf(shard), NOW);
+  t.is(record.leader, 'd'.repeat(40));
+  t.is(record.leaderEpoch, 6);
+});
+
+test('factsKey: unchanged by what a PING, an INFO or a hello changes; changed by what is persisted', (t) => {
+  const m = master();
+  const key = factsKey(factsOf(m));
+  m.link.lastPongTime += 1000;
+  m.link.disconnected = false;
+  m.flags |= SRI.S_DOWN;
+  m.info = 'new info';
+  m.replicas.get('10.0.0.2:6379')!.slaveReplOffset = 99;
+  m.sentinels.get(RUNID)!.lastHelloTime += 2000;
+  t.is(factsKey(factsOf(m)), key);
+  const changes: ((r: MasterRecord) => void)[] = [
+    (r) => (r.configEpoch = 9),
+    (r) => (r.leaderEpoch = 9),
+    (r) => (r.leader = RUNID),
+    (r) => (r.addr = { host: '10.0.0.2', port: 6379 }),
+    (r) => (r.failoverState = 'wait_start'),
+    (r) => (r.replicas.get('10.0.0.2:6379')!.flags |= SRI.PROMOTED),
+    (r) => r.replicas.delete('10.0.0.3:6379'),
+    (r) => (r.sentinels.get(RUNID)!.addr = { host: '10.0.0.9', port: 26380 }),
+    (r) => r.sentinels.clear(),
+  ];
+  for (const change of changes) {
+    const copy = fromSnapshot(toSnapshot(master()));
+    change(copy);
+    t.not(factsKey(factsOf(copy)), key, change.toString());
+  }
 });
 
 test('operatorKey: changes with operator-owned fields only', (t) => {
@@ -155,19 +196,11 @@ test('operatorKey: changes with operator-owned fields only', (t) => {
   t.not(operatorKey(m), k2);
 });
 
-test('applySnapshot: link errors (permErrors) reach the mirror through msgpack, and their clearing too', (t) => {
-  const mirror = master();
-  const shard = fromSnapshot(toSnapshot(mirror));
+test('briefOf: INFO sentinel\'s figures, link errors counted per instance', (t) => {
+  const m = master();
+  m.flags |= SRI.O_DOWN;
   const denied = [{ command: 'INFO', error: "NOPERM this user has no permissions to run the 'info' command" }];
-  shard.link.permErrors = denied;
-  shard.replicas.get('10.0.0.2:6379')!.link.permErrors = denied;
-  shard.sentinels.get(RUNID)!.link.permErrors = [{ command: 'AUTH', error: 'WRONGPASS invalid username-password pair or user is disabled.' }];
-  const wire = (m: MasterRecord) => decodeMessage(encodeMessage(toSnapshot(m), 'msgpack').data, 'msgpack') as MasterSnapshot;
-  applySnapshot(mirror, wire(shard));
-  t.deepEqual(mirror.link.permErrors, denied);
-  t.deepEqual(mirror.replicas.get('10.0.0.2:6379')!.link.permErrors, denied);
-  t.is(mirror.sentinels.get(RUNID)!.link.permErrors[0]!.command, 'AUTH');
-  shard.link.permErrors = [];
-  applySnapshot(mirror, wire(shard));
-  t.deepEqual(mirror.link.permErrors, []);
+  m.link.permErrors = denied;
+  m.replicas.get('10.0.0.3:6379')!.link.permErrors = denied;
+  t.deepEqual(briefOf(m), { name: 'm', flags: m.flags, replicas: 2, sentinels: 1, linkErrors: 2 });
 });

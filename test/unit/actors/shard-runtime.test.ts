@@ -94,7 +94,7 @@ test.serial('shard-runtime: sends an event in a batch on the next turn of the lo
   rt.shutdown();
 });
 
-test.serial('shard-runtime: coalesces a master marked dirty many times into one snapshot of its latest state', async (t) => {
+test.serial('shard-runtime: coalesces a master marked dirty many times into one set of facts, its latest', async (t) => {
   const { rt, made, batches } = setup();
   rt.addMaster({ gen: 7, snapshot: snap('m') });
   const c = made.get('m')!;
@@ -103,25 +103,82 @@ test.serial('shard-runtime: coalesces a master marked dirty many times into one 
     c.services.markDirty('m');
   }
   c.services.requestFlush();
-  const b = await waitFor(() => batches().find((x) => x.snapshots.length > 0), { what: 'a batch' });
-  t.is(b.snapshots.length, 1);
-  t.is(b.snapshots[0]!.gen, 7);
-  t.is(b.snapshots[0]!.snapshot.configEpoch, 10);
+  const b = await waitFor(() => batches().find((x) => x.facts.length > 0), { what: 'a batch' });
+  t.is(b.facts.length, 1);
+  t.is(b.facts[0]!.gen, 7);
+  t.is(b.facts[0]!.facts.configEpoch, 10);
   t.true(b.flushRequested);
   t.deepEqual(c.calls, ['start']);
   rt.shutdown();
 });
 
-test.serial('shard-runtime: numbers batches and sends nothing when nothing happened', async (t) => {
+test.serial('shard-runtime: sends nothing for masters whose facts did not change, and numbers what it sends', async (t) => {
   const { rt, made, batches } = setup();
   rt.addMaster({ gen: 1, snapshot: snap('a') });
   rt.addMaster({ gen: 2, snapshot: snap('b') });
   rt.flush();
+  const a = made.get('a')!;
+  // what replies change: nothing the main thread holds
+  a.master.link.lastPongTime += 1000;
+  a.master.flags |= SRI.S_DOWN;
+  a.services.markDirty('a');
+  a.services.noteFreshReply();
   rt.flush();
+  t.deepEqual(batches(), [], 'a quiet master crosses no thread');
+  a.master.leaderEpoch = 3;
+  a.services.markDirty('a');
   made.get('b')!.services.markDirty('b');
   rt.flush();
+  made.get('b')!.master.configEpoch = 2;
+  made.get('b')!.services.requestFlush();
+  rt.flush();
   t.deepEqual(batches().map((b) => b.seq), [1, 2]);
-  t.deepEqual(batches()[0]!.snapshots.map((s) => [s.snapshot.name, s.gen]), [['a', 1], ['b', 2]]);
+  t.deepEqual(batches()[0]!.facts.map((f) => [f.facts.name, f.gen, f.facts.leaderEpoch]), [['a', 1, 3]]);
+  t.deepEqual(batches()[1]!.facts.map((f) => [f.facts.name, f.gen, f.facts.configEpoch]), [['b', 2, 2]], 'a flush request looks at every master');
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: an event about a master sends its changed facts with it', async (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMaster({ gen: 1, snapshot: snap('m') });
+  const c = made.get('m')!;
+  c.master.addr = { host: '127.0.0.2', port: 6380 };
+  c.services.emit({ level: 'warning', type: '+switch-master', text: 'm 127.0.0.1 6379 127.0.0.2 6380', master: 'm', time: 0 });
+  const b = await waitFor(() => batches().at(-1), { what: 'a batch' });
+  t.deepEqual(b.events.map((e) => e.type), ['+switch-master']);
+  t.deepEqual(b.facts.map((f) => f.facts.addr), [{ host: '127.0.0.2', port: 6380 }]);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: shows the live records and INFO sentinel figures of the masters it hosts', (t) => {
+  const { rt, made } = setup();
+  rt.addMasters([{ gen: 1, snapshot: snap('a') }, { gen: 1, snapshot: snap('b') }]);
+  made.get('b')!.master.flags |= SRI.S_DOWN;
+  made.get('b')!.master.link.lastPongTime = 4242;
+  t.deepEqual(rt.view(['b', 'nope']).map((m) => [m.name, m.link.lastPongTime]), [['b', 4242]]);
+  t.deepEqual(rt.view(null).map((m) => m.name), ['a', 'b']);
+  t.deepEqual(rt.brief().map((b) => [b.name, b.flags & SRI.S_DOWN]), [['a', 0], ['b', SRI.S_DOWN]]);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: peer input in one call, in order, a vote answered and its facts sent before the answer', (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMaster({ gen: 1, snapshot: snap('a') });
+  const runid = 'b'.repeat(40);
+  made.get('a')!.answerIsMasterDown = (reqEpoch, id) => {
+    made.get('a')!.calls.push(`vote ${reqEpoch}`);
+    made.get('a')!.master.leader = id;
+    made.get('a')!.master.leaderEpoch = reqEpoch;
+    return { down: 0 as const, leader: id, leaderEpoch: reqEpoch, currentEpoch: reqEpoch, mustFlush: true };
+  };
+  const answers = rt.peer([
+    { kind: 'hello', master: 'a', payload: 'h1' },
+    { kind: 'vote', master: 'a', reqEpoch: 4, runid },
+    { kind: 'vote', master: 'nope', reqEpoch: 4, runid },
+  ]);
+  t.deepEqual(made.get('a')!.calls, ['start', 'hello h1', 'vote 4']);
+  t.deepEqual(answers.map((a) => a?.leader ?? null), [null, runid, null]);
+  t.deepEqual(batches().at(-1)!.facts.map((f) => [f.facts.leader, f.facts.leaderEpoch]), [[runid, 4]]);
   rt.shutdown();
 });
 
@@ -138,7 +195,8 @@ test.serial('shard-runtime: forwards control calls to the coordinator of that ma
   t.deepEqual(made.get('b')!.calls, ['start', 'drop-data', 'drop-peers', 'stop']);
   t.deepEqual(rt.masterNames, ['a']);
   rt.flush();
-  t.deepEqual(batches().at(-1)!.snapshots.map((s) => [s.snapshot.name, s.gen]), [['a', 3]]);
+  // a reset always sends the facts, under the new generation
+  t.deepEqual(batches().at(-1)!.facts.map((f) => [f.facts.name, f.gen]), [['a', 3]]);
   rt.shutdown();
   t.is(made.get('a')!.calls.at(-1), 'stop');
 });
@@ -207,10 +265,11 @@ test.serial('shard-runtime: reports the oldest valid reply of its non-SDOWN inst
   made.get('a')!.master.link.lastAvailTime = 500;
   made.get('b')!.master.link.lastAvailTime = 300;
   made.get('b')!.master.flags |= SRI.S_DOWN; // down before the stall: not waited for
+  made.get('a')!.services.noteFreshReply();
   rt.flush();
   t.is(batches().at(-1)!.freshSince, 500);
   rt.setGlobals(globals({ tilt: false }), 1);
-  made.get('a')!.services.markDirty('a');
+  made.get('a')!.services.log('notice', 'something');
   rt.flush();
   t.is(batches().at(-1)!.freshSince, null);
   rt.shutdown();

@@ -156,7 +156,7 @@ test('script runner: PENDING-SCRIPTS and INFO read the live queue with Sentinel 
   time.advance(100);
   const h = harness();
   const sentinel = { ...h.sentinel, scripts: runner, clock: time };
-  const info = sentinelSection(sentinel);
+  const info = sentinelSection(sentinel, []);
   t.regex(info, /sentinel_running_scripts:16\r\nsentinel_scripts_queue_length:18\r\n/);
   const reply = wire(pendingScriptsReply(runner.jobs(), time.monotonic()));
   const first =
