@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { cdfSvg, type CdfPanel } from './chart.js';
 import { isOutage, type FaultKind, type LatencyKind } from './faults.js';
 import { IMPL_NAME, type Impl } from './monitors.js';
-import { FLAP_MS, type Family, type Fault, type GroupsRun, type Oddity, type Usage } from './sentinel-groups.js';
+import { FLAP_MS, type Family, type Fault, type GroupsRun, type Oddity, type Traffic, type Usage } from './sentinel-groups.js';
 import { fmt, max, min, percentile, ratio, spread, table } from './stats.js';
 
 export interface ReportOptions {
@@ -207,6 +207,16 @@ export function report(run: GroupsRun, ro: ReportOptions): void {
   const idle = families.map((f) => `${IMPL_NAME[f.impl]} ${fmt(f.idle?.cpuPct, 2)} % CPU, ${fmt((f.idle?.rssKiB ?? NaN) / 1024, 1)} MiB`).join('; ');
   out(`CPU % of one core (all threads) over the ${o.quietS} s quiet window and the fault phase; with no master at all: ${idle}.`);
   out('µs CPU/master/s = (quiet − no-master CPU) / masters; KB/master = (quiet − no-master RSS) / masters; RSS end = after the fault phase.');
+  for (const fam of families) {
+    const rate = (list: (Traffic | null)[]) => {
+      const known = list.filter((x): x is Traffic => x !== null);
+      if (known.length === 0) return null;
+      const m = (pick: (t: Traffic) => number) => fmt(mean(known.map(pick)), 1);
+      return `${m((t) => t.batchesPerS)} batches/s (${m((t) => t.batchBytesPerS)} B/s), ${m((t) => t.callsPerS)} calls/s`;
+    };
+    const q = rate(fam.quietTraffic);
+    if (q) out(`${IMPL_NAME[fam.impl]} messages between threads, mean per process: quiet ${q}; fault phase ${rate(fam.faultTraffic) ?? '–'}.`);
+  }
 
   for (const fam of families) {
     const ev = [...fam.counts].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -320,7 +330,10 @@ function jsonOf(run: GroupsRun, ro: ReportOptions, fig: ReturnType<typeof figure
     settleMs: run.settleMs, faultPhaseS: run.faultPhaseS, totalS: run.totalS,
     summary,
     processes: Object.fromEntries(
-      families.map((fam) => [fam.impl, { idle: fam.idle, quiet: fam.quiet, faultPhase: fam.faultPhase, perMaster: perMaster(fam), pids: fam.mons.map((m) => m.pid) }]),
+      families.map((fam) => [fam.impl, {
+        idle: fam.idle, quiet: fam.quiet, faultPhase: fam.faultPhase, perMaster: perMaster(fam), pids: fam.mons.map((m) => m.pid),
+        quietTraffic: fam.quietTraffic, faultTraffic: fam.faultTraffic,
+      }]),
     ),
     events: Object.fromEntries(families.map((fam) => [fam.impl, Object.fromEntries(fam.counts)])),
     faults: run.faults.map((f) => ({

@@ -154,6 +154,9 @@ export interface Family {
   idle: { rssKiB: number; cpuPct: number } | null;
   quiet: Usage[];
   faultPhase: Usage[];
+  /** Argus only: messages between its threads per second (INFO argus), per sentinel */
+  quietTraffic: (Traffic | null)[];
+  faultTraffic: (Traffic | null)[];
   /** a sentinel that exited during the run: its log's end */
   exited: string[];
 }
@@ -174,7 +177,36 @@ export interface GroupsRun {
 const newFamily = (impl: Impl): Family => ({
   impl, prefix: impl === 'argus' ? 'a' : 'r', groups: [], byName: new Map(), mons: [], streams: [], queriers: [], counts: new Map(),
   phantoms: [], aborts: [], tilts: [], flaps: [], sdownAt: new Map(), idle: null, quiet: [], faultPhase: [], exited: [],
+  quietTraffic: [], faultTraffic: [],
 });
+
+/** Batches (shard → main) and control calls (main → shard, each a request and a reply) per second. */
+export interface Traffic {
+  batchesPerS: number;
+  batchBytesPerS: number;
+  callsPerS: number;
+}
+
+type TrafficCount = { batches: number; bytes: number; calls: number; at: number };
+
+/** INFO argus's counters; null for redis-sentinel (no such section) or a sentinel that does not answer. */
+async function trafficCount(q: Querier): Promise<TrafficCount | null> {
+  try {
+    const text = String(await q.call('INFO', 'argus'));
+    const n = (k: string) => Number(new RegExp(`^${k}:(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    const c = { batches: n('argus_thread_batches'), bytes: n('argus_thread_batch_bytes'), calls: n('argus_thread_calls'), at: performance.now() };
+    return Number.isNaN(c.batches) ? null : c;
+  } catch {
+    return null;
+  }
+}
+
+function trafficRate(a: TrafficCount | null, b: TrafficCount | null): Traffic | null {
+  if (!a || !b) return null;
+  const s = (b.at - a.at) / 1000;
+  // the window's closing INFO itself is not a shard call, so nothing to subtract
+  return { batchesPerS: (b.batches - a.batches) / s, batchBytesPerS: (b.bytes - a.bytes) / s, callsPerS: (b.calls - a.calls) / s };
+}
 
 /** `master <name> <ip> <port> ...` → name and port; null for other instance types or shapes. */
 function masterOf(payload: string): { name: string; port: number } | null {
@@ -519,9 +551,13 @@ export async function runGroups(o: GroupsOptions, benchName: string): Promise<Gr
 
     phase = `quiet window (${o.quietS} s, no faults, no polling)`;
     const meters = (fam: Family) => fam.mons.map((m) => new CpuWindow(m.pid).start());
+    const counts = () => Promise.all(families.map((fam) => Promise.all(fam.queriers.map(trafficCount))));
+    const quietCounts = await counts();
     const quiet = families.map(meters);
     await sleep(o.quietS * 1000);
     families.forEach((fam, i) => (fam.quiet = quiet[i]!.map(usage)));
+    const quietEnd = await counts();
+    families.forEach((fam, i) => (fam.quietTraffic = quietEnd[i]!.map((c, s) => trafficRate(quietCounts[i]![s]!, c))));
 
     phase = 'faults';
     const faultPhaseStart = performance.now();
@@ -529,6 +565,8 @@ export async function runGroups(o: GroupsOptions, benchName: string): Promise<Gr
     if (o.simultaneous > 0) await simultaneousRounds();
     else await Promise.all(families.map((fam) => oneAtATime(fam)));
     families.forEach((fam, i) => (fam.faultPhase = busy[i]!.map(usage)));
+    const faultEnd = await counts();
+    families.forEach((fam, i) => (fam.faultTraffic = faultEnd[i]!.map((c, s) => trafficRate(quietEnd[i]![s]!, c))));
     // Let the last groups recover: it shows the last failovers' phantoms, and each old master
     // coming back as a replica.
     phase = 'last recoveries';

@@ -26,8 +26,13 @@ export interface ActorHost {
   ruleContext(): RuleContext;
   /** carry out what the rules asked for */
   apply(effects: readonly Effect[]): void;
-  /** the instance's state changed (goes to the main thread's mirror) */
+  /** the instance's state changed: the master's rules look at it */
   changed(): void;
+  /**
+   * true while the master's rules have nothing to do that a PING reply could start: no SDOWN,
+   * ODOWN or failover. A PING answered on time then changes nothing they read.
+   */
+  atRest(): boolean;
   /** a valid reply arrived (TILT freshness) */
   freshReply(): void;
   /** the hello payload fields this sentinel announces */
@@ -152,8 +157,10 @@ export class InstanceActor {
 
     const due = periodicCommandsDue(ri, master, ctx);
     if (due.info && ri.kind !== 'sentinel') this.#sendInfo(ctx);
-    if (due.ping) this.#sendPing(ctx);
+    // the hello before the PING: the PING's reply, which re-arms the timer, then finds the
+    // hello answered too
     if (due.hello) this.#sendHello(ctx);
+    if (due.ping) this.#sendPing(ctx);
 
     ctx = this.#host.ruleContext();
     const activity = this.#activity();
@@ -332,9 +339,11 @@ export class InstanceActor {
     this.#track();
     const ctx = this.#host.ruleContext();
     const before = this.record.link.lastAvailTime;
-    this.#host.apply(rule(ctx));
+    const flags = this.record.flags;
+    const effects = rule(ctx);
+    this.#host.apply(effects);
     if (isPing && this.record.link.lastAvailTime !== before) this.#host.freshReply();
-    this.#host.changed();
+    if (!isPing || effects.length > 0 || flags !== this.record.flags || !this.#host.atRest()) this.#host.changed();
     this.wake();
   }
 }

@@ -10,7 +10,7 @@ import type { FailoverContext } from '../sentinel/failover-context.js';
 import { handleMaster, nextFailoverWake } from '../sentinel/handle-master.js';
 import { HELLO_CHANNEL } from '../sentinel/hello.js';
 import { forgetSentinel, isOwnHello, parseHello, processHelloMessage } from '../sentinel/hello-process.js';
-import type { InstanceRecord, MasterRecord, SentinelRecord } from '../sentinel/instance.js';
+import { SRI, type InstanceRecord, type MasterRecord, type SentinelRecord } from '../sentinel/instance.js';
 import { onIsMasterDownReply } from '../sentinel/odown.js';
 import { renameCommand, slaveOfCommands } from '../sentinel/reconfigure.js';
 import { answerIsMasterDownByAddr } from '../sentinel/vote.js';
@@ -60,12 +60,20 @@ class Coordinator implements MasterCoordinator, ActorHost {
   #timer: NodeJS.Timeout | null = null;
   #runScheduled = false;
   #stopped = false;
+  /** the rule context's functions, made once: a context is built for every reply */
+  readonly #random: (n: number) => number;
+  readonly #wallTime: (t: number) => number;
+  readonly #lookupIp: (host: string) => string | undefined;
 
   constructor(master: MasterRecord, services: ShardServices) {
     this.name = master.name;
     this.master = master;
     this.#services = services;
     this.#resolver = resolverOf(services);
+    const { clock, random } = services;
+    this.#random = (n) => random.int(n);
+    this.#wallTime = (t) => clock.wall() + (t - clock.monotonic());
+    this.#lookupIp = (host) => this.#resolver.cached(host);
   }
 
   start(): void {
@@ -178,19 +186,17 @@ class Coordinator implements MasterCoordinator, ActorHost {
   /** The context of every rule: monitoring's, plus the epoch and chance the cluster rules need. */
   ruleContext(): FailoverContext {
     const g = this.#services.globals();
-    const { clock, random } = this.#services;
-    const now = clock.monotonic();
     return {
-      now,
+      now: this.#services.clock.monotonic(),
       timings: g.timings,
       tilt: g.tilt,
       resolveHostnames: g.resolveHostnames,
       announceHostnames: g.announceHostnames,
       myid: g.myid,
       currentEpoch: g.currentEpoch,
-      random: (n) => random.int(n),
-      wallTime: (t) => clock.wall() + (t - now),
-      lookupIp: (host) => this.#resolver.cached(host),
+      random: this.#random,
+      wallTime: this.#wallTime,
+      lookupIp: this.#lookupIp,
     };
   }
 
@@ -217,6 +223,11 @@ class Coordinator implements MasterCoordinator, ActorHost {
 
   freshReply(): void {
     this.#services.noteFreshReply();
+  }
+
+  atRest(): boolean {
+    const m = this.master;
+    return !(m.flags & (SRI.S_DOWN | SRI.O_DOWN | SRI.FAILOVER_IN_PROGRESS)) && m.failoverState === 'none';
   }
 
   helloIdentity(link: InstanceLink): { ip: string; port: number; runid: string; currentEpoch: number } {

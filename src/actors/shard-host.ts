@@ -109,6 +109,18 @@ export function shardGlobals(
   };
 }
 
+/**
+ * What of the shards' globals commands, votes and TILT change at run time, as one string (the
+ * listening port, TLS and DNS settings are fixed for the life of the process).
+ */
+function changeableGlobalsKey(s: SentinelState, sharedEpoch: number): string {
+  const t = s.timings;
+  let key = `${s.myid} ${Math.max(s.currentEpoch, sharedEpoch)} ${s.announceIp} ${s.announcePort} ${s.resolveHostnames} ${s.announceHostnames} ` +
+    `${s.sentinelUser} ${s.sentinelPass} ${s.tilt} ${s.simFailureFlags}`;
+  for (const k in t) key += ` ${t[k as keyof typeof t]}`;
+  return key;
+}
+
 export class ShardHost implements MonitorControl {
   readonly #opts: ShardHostOptions;
   readonly #shards: ShardSupervisor[];
@@ -213,8 +225,10 @@ export class ShardHost implements MonitorControl {
    * DEBUG timings, epochs) and leaves TILT when it is time.
    */
   tick(): void {
-    const running = this.#shards.filter((s) => s.phase === 'running').map((s) => s.index);
-    this.#tilt.check(this.#opts.clock.monotonic(), running);
+    if (this.#opts.state.tilt) {
+      const running = this.#shards.filter((s) => s.phase === 'running').map((s) => s.index);
+      this.#tilt.check(this.#opts.clock.monotonic(), running);
+    }
     this.syncGlobals();
   }
 
@@ -230,10 +244,11 @@ export class ShardHost implements MonitorControl {
 
   /** Pushes the globals to every shard if they changed since the last push; true if it did. */
   syncGlobals(): boolean {
-    const globals = this.#globals();
-    const key = JSON.stringify(globals);
+    // runs 10-19 times a second: compare the few fields that can change before building anything
+    const key = changeableGlobalsKey(this.#opts.state, this.#epoch.get());
     if (key === this.#globalsKey) return false;
     this.#globalsKey = key;
+    const globals = this.#globals();
     for (const s of this.#shards) this.#pushGlobals(s, globals);
     return true;
   }

@@ -61,6 +61,11 @@ function helloAllowed(ri: InstanceRecord): boolean {
  *   more than half of it ago.
  * - hello (all): the last successful publish older than publish-period.
  *
+ * A hello due before the next PING goes out with this one, in the same write: after the first
+ * such hello the two cadences are in step (a hello with every second PING, the publish period
+ * kept), so an instance costs a write per PING instead of three writes per two PINGs. Sentinel's
+ * own tick sends both from the same pass too; the one early hello only brings peers news sooner.
+ *
  * Deviation, invisible to peers: sentinel.c re-sends an unanswered INFO or hello on every tick
  * (~10 times a second) until the answer comes; with no tick, Argus re-sends one only when the
  * previous send is older than min(its period, ping-period) — the actor records sends with
@@ -98,7 +103,7 @@ export function periodicCommandsDue(ri: InstanceRecord, master: MasterRecord, ct
 
   const info = now >= infoAt;
   const ping = now >= pingAt;
-  const hello = now >= helloAt;
+  const hello = now >= helloAt || (ping && helloAt < now + pp);
   // As if the due commands went out now: their next chance is a retry gap (or, for PING, half
   // a period) away, unless the stale condition itself lies further ahead.
   const nextInfo = info ? Math.max(infoStaleAt, now + infoRetry) : infoAt;

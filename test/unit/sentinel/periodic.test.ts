@@ -42,8 +42,26 @@ test('periodic: a new connection gets INFO and PING at once; hello publish-perio
   connect(m);
   const due = periodicCommandsDue(m, m, ctxAt(T0 + 1001));
   t.like(due, { info: true, ping: true, hello: false });
+  onPingSent(m, T0 + 1001);
+  m.link.lastPongTime = T0 + 1002;
   t.is(periodicCommandsDue(m, m, ctxAt(T0 + 2000)).hello, false);
   t.is(periodicCommandsDue(m, m, ctxAt(T0 + 2001)).hello, true);
+});
+
+test('periodic: a hello due before the next PING goes out with this one, so the two stay in step', (t) => {
+  const m = fresh();
+  m.lastPubTime = T0 - 500; // hello due at T0 + 1501, PINGs at T0 + 1001 and about T0 + 2002
+  t.like(periodicCommandsDue(m, m, ctxAt(T0 + 1001)), { ping: true, hello: true });
+  m.lastPubTime = T0 + 500; // hello due at T0 + 2501: after the next PING, so not yet
+  t.like(periodicCommandsDue(m, m, ctxAt(T0 + 1001)), { ping: true, hello: false });
+  // in step: both answered at T0 + 1002; the next hello (T0 + 3003) comes with the second PING
+  m.lastPubTime = T0 + 1002;
+  m.link.lastPongTime = T0 + 1002;
+  m.link.lastPingTime = T0 + 1001;
+  t.like(periodicCommandsDue(m, m, ctxAt(T0 + 2003)), { ping: true, hello: false });
+  m.link.lastPongTime = T0 + 2004;
+  m.link.lastPingTime = T0 + 2003;
+  t.like(periodicCommandsDue(m, m, ctxAt(T0 + 3005)), { ping: true, hello: true });
 });
 
 test('periodic: INFO every info-period after the last answer (strictly more than)', (t) => {
@@ -112,12 +130,16 @@ test('periodic: the ping period is min(down-after, ping-period); argusPingPeriod
 
 test('periodic: hello publish-period after the last successful publish; errors and lost replies do not count', (t) => {
   const m = fresh();
+  m.link.lastPongTime = T0 + 1900; // no PING due to carry the hello along
+  m.link.lastPingTime = T0 + 1900;
   t.false(periodicCommandsDue(m, m, ctxAt(T0 + 2000)).hello);
   t.true(periodicCommandsDue(m, m, ctxAt(T0 + 2001)).hello);
   onHelloSent(m, T0 + 2001);
   onHelloReply(m, { kind: 'error', message: 'NOPERM' }, T0 + 2002);
   onHelloReply(m, { kind: 'closed', reason: 'x' }, T0 + 2002);
   t.is(m.lastPubTime, T0);
+  m.link.lastPongTime = T0 + 2950;
+  m.link.lastPingTime = T0 + 2950;
   t.false(periodicCommandsDue(m, m, ctxAt(T0 + 3001)).hello, 'retry paced by min(publish-period, ping-period)');
   t.true(periodicCommandsDue(m, m, ctxAt(T0 + 3002)).hello);
   onHelloReply(m, { kind: 'ok', value: 1 }, T0 + 3003);
