@@ -172,7 +172,9 @@ class Coordinator implements MasterCoordinator, ActorHost {
     const result = startUserFailover(this.master, this.ruleContext());
     if (!result.ok) return result.error;
     this.apply(result.effects);
-    this.#runMaster();
+    // sentinel.c replies +OK and runs the failover state machine on its next timer tick: run it
+    // as soon as this call's reply has left, so that a SIMULATE-FAILURE crash cannot beat the +OK
+    setImmediate(() => this.#runMaster());
     return 'OK';
   }
 
@@ -305,7 +307,9 @@ class Coordinator implements MasterCoordinator, ActorHost {
       case 'simulated-crash': {
         const bit = e.when === 'after-election' ? 1 : 2;
         if (!(this.#services.globals().simFailureFlags & bit)) return;
-        this.#services.log('warning', 'Sentinel CRASH because of SENTINEL simulate-failure');
+        // the crash batch carries the state that led here (a promotion's config epoch), and
+        // the main thread logs sentinelSimFailureCrash's line after this batch's events
+        this.#services.markDirty(this.name);
         this.stop();
         this.#services.crash();
         return 'stop';

@@ -5,18 +5,33 @@ import { err, type Reply } from '../resp/reply.js';
  * error code (`ERR`, `NOAUTH`, `INPROG` ...); the writer adds '-' and CRLF.
  */
 
+/** A client's argument as printf's `%s` reads it, a C string: up to its first NUL byte. */
+export const cstr = (s: string): string => {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+};
+
 /**
- * networking.c addReplyErrorFormat: text built from client input may not carry CR or LF (it would
- * break the protocol), so both become spaces.
+ * networking.c addReplyErrorFormat, as a tag: errf`ERR Unknown client type '${type}'`. Redis
+ * formats these texts with printf's `%s`, so each value ends at its first NUL byte (`PI\0NG`
+ * is quoted as 'PI'); and the text may not carry CR or LF (it would break the protocol), so both
+ * become spaces. Texts that quote an argument with its length (sds `%S`, `%b`) do not use it.
  */
-const errf = (text: string): Reply => err(text.replace(/[\r\n]/g, ' '));
+export function errf(parts: TemplateStringsArray, ...values: readonly (string | number)[]): Reply {
+  let text = parts[0]!;
+  values.forEach((v, i) => {
+    text += cstr(String(v)) + parts[i + 1]!;
+  });
+  return err(text.replace(/[\r\n]/g, ' '));
+}
 
-/** `%.128s`: C's precision cut. */
-const cut = (s: string, n = 128): string => (s.length > n ? s.slice(0, n) : s);
+/** `%.128s`: up to the NUL byte, then C's precision cut. */
+const cut = (s: string, n = 128): string => cstr(s).slice(0, n);
 
 /**
- * server.c processCommand: each argument as `'<arg>' ` until the list reaches 128 characters,
- * each argument cut to what is left of the 128.
+ * server.c processCommand: each argument as `'<arg>' ` (`'%.*s' `) until the list reaches 128
+ * characters, each argument cut to what is left of the 128 (and at a NUL byte: only what was
+ * printed counts towards the 128).
  */
 function argsBeginning(args: readonly string[]): string {
   let out = '';
@@ -27,18 +42,16 @@ function argsBeginning(args: readonly string[]): string {
 export const replyError = {
   // --- generic (server.c / networking.c) ---
   unknownCommand: (argv: readonly string[]) =>
-    errf(`ERR unknown command '${cut(argv[0] ?? '')}', with args beginning with: ${argsBeginning(argv.slice(1))}`),
+    errf`ERR unknown command '${cut(argv[0] ?? '')}', with args beginning with: ${argsBeginning(argv.slice(1))}`,
   unknownSubcommand: (sub: string, cmd: string) =>
-    errf(`ERR unknown subcommand '${cut(sub)}'. Try ${cmd.toUpperCase()} HELP.`),
+    errf`ERR unknown subcommand '${cut(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
   /** addReplySubcommandSyntaxError: a handler-level miss (argument count inside a container) */
   subcommandSyntax: (sub: string, cmd: string) =>
-    errf(`ERR unknown subcommand or wrong number of arguments for '${cut(sub)}'. Try ${cmd.toUpperCase()} HELP.`),
-  wrongArity: (fullname: string) => errf(`ERR wrong number of arguments for '${fullname}' command`),
+    errf`ERR unknown subcommand or wrong number of arguments for '${cut(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
+  wrongArity: (fullname: string) => errf`ERR wrong number of arguments for '${fullname}' command`,
   noAuth: () => err('NOAUTH Authentication required.'),
   pubsubContext: (fullname: string) =>
-    errf(
-      `ERR Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-    ),
+    errf`ERR Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
   syntax: () => err('ERR syntax error'),
   notInteger: () => err('ERR value is not an integer or out of range'),
 
@@ -55,17 +68,17 @@ export const replyError = {
     ),
   noProto: () => err('NOPROTO unsupported protocol version'),
   protoNotInteger: () => err('ERR Protocol version is not an integer or out of range'),
-  helloSyntax: (opt: string) => errf(`ERR Syntax error in HELLO option '${opt}'`),
+  helloSyntax: (opt: string) => errf`ERR Syntax error in HELLO option '${opt}'`,
 
   // --- CLIENT ---
   clientNameInvalid: () => err('ERR Client names cannot contain spaces, newlines or special characters.'),
-  unknownClientType: (type: string) => errf(`ERR Unknown client type '${type}'`),
+  unknownClientType: (type: string) => errf`ERR Unknown client type '${type}'`,
   invalidClientId: () => err('ERR Invalid client ID'),
   noSuchClient: () => err('ERR No such client'),
   clientIdNotPositive: () => err('ERR client-id should be greater than 0'),
-  noSuchUser: (user: string) => errf(`ERR No such user '${user}'`),
-  setinfoUnknownAttr: (attr: string) => errf(`ERR Unrecognized option '${attr}'`),
-  setinfoBadValue: (attr: string) => errf(`ERR ${attr} cannot contain spaces, newlines or special characters.`),
+  noSuchUser: (user: string) => errf`ERR No such user '${user}'`,
+  setinfoUnknownAttr: (attr: string) => errf`ERR Unrecognized option '${attr}'`,
+  setinfoBadValue: (attr: string) => errf`ERR ${attr} cannot contain spaces, newlines or special characters.`,
   timeoutNotInteger: () => err('ERR timeout is not an integer or out of range'),
   timeoutNegative: () => err('ERR timeout is negative'),
   pauseMode: () => err('ERR CLIENT PAUSE mode must be WRITE or ALL'),
@@ -113,8 +126,8 @@ export const replyError = {
   invalidAddress: () => err('ERR Invalid IP address or hostname specified'),
   /** createSentinelRedisInstance failures, texts from sentinelCheckCreateInstanceErrors */
   createFailed: (reason: string) => err(`ERR ${reason}`),
-  setBadValue: (value: string, option: string) => errf(`ERR Invalid argument '${value}' for SENTINEL SET '${option}'`),
-  setUnknownOption: (option: string) => errf(`ERR Unknown option or number of arguments for SENTINEL SET '${option}'`),
+  setBadValue: (value: string, option: string) => errf`ERR Invalid argument '${value}' for SENTINEL SET '${option}'`,
+  setUnknownOption: (option: string) => errf`ERR Unknown option or number of arguments for SENTINEL SET '${option}'`,
   scriptsReconfigDenied: () =>
     err(
       'ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration',
@@ -126,13 +139,13 @@ export const replyError = {
     err(
       'ERR Only SENTINEL CONFIG GET <param> [<param> <param> ...] / SET <param> <value> [<param> <value> ...] are supported.',
     ),
-  configSetUnknown: (param: string) => errf(`ERR Invalid argument '${param}' to SENTINEL CONFIG SET`),
-  configSetDuplicate: (param: string) => errf(`ERR Duplicate argument '${param}' to SENTINEL CONFIG SET`),
-  configSetMissingValue: (param: string) => errf(`ERR Missing argument '${param}' value`),
+  configSetUnknown: (param: string) => errf`ERR Invalid argument '${param}' to SENTINEL CONFIG SET`,
+  configSetDuplicate: (param: string) => errf`ERR Duplicate argument '${param}' to SENTINEL CONFIG SET`,
+  configSetMissingValue: (param: string) => errf`ERR Missing argument '${param}' value`,
   configSetBadValue: (value: string, param: string) =>
-    errf(`ERR Invalid value '${value}' to SENTINEL CONFIG SET '${param}'`),
+    errf`ERR Invalid value '${value}' to SENTINEL CONFIG SET '${param}'`,
   noQuorum: (text: string) => err(`NOQUORUM ${text}`),
   unknownSimulation: () => err('ERR Unknown failure simulation specified'),
-  debugUnknownOption: (option: string) => errf(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${option}'`),
-  debugBadValue: (value: string, option: string) => errf(`ERR Invalid argument '${value}' for SENTINEL DEBUG '${option}'`),
+  debugUnknownOption: (option: string) => errf`ERR Unknown option or number of arguments for SENTINEL DEBUG '${option}'`,
+  debugBadValue: (value: string, option: string) => errf`ERR Invalid argument '${value}' for SENTINEL DEBUG '${option}'`,
 } as const;

@@ -182,6 +182,11 @@ export interface MonitorControl {
   userFailover(name: string): Promise<UserFailoverReply | null>;
   /** a hello received through the Sentinel PUBLISH command */
   hello(payload: string): void;
+  /**
+   * Push the globals the monitors read (SENTINEL SIMULATE-FAILURE flags) now rather than on the
+   * next tick, ahead of any command that follows (calls to a shard keep their order).
+   */
+  syncGlobals(): void;
 }
 
 export interface CommandContext {

@@ -22,7 +22,7 @@ export interface InstanceLinkOptions {
   readonly onMessage?: (channel: string, message: string) => void;
   /** the connection is up and its AUTH / CLIENT SETNAME (/ SUBSCRIBE) are written */
   readonly onConnected: (kind: ConnectionKind) => void;
-  /** a connection attempt failed or an open connection dropped; not called for close()/destroy() */
+  /** a connection attempt failed, an open connection dropped, or the pc's SUBSCRIBE was refused; not called for close()/destroy() */
   readonly onDisconnected: (kind: ConnectionKind, reason: string) => void;
   /** every reply on either connection, the connect-time ones included (Argus: permission errors) */
   readonly onReply?: (command: string, args: readonly string[], reply: LinkReply) => void;
@@ -200,18 +200,32 @@ export class InstanceLink {
 
   /**
    * sentinelReconnectInstance: AUTH (if credentials apply) and CLIENT SETNAME on both
-   * connections, SUBSCRIBE on the pc; replies are ignored, as Sentinel does (wrong credentials
-   * show up as -NOAUTH replies to PING). The actor's PING follows in onConnected.
+   * connections, SUBSCRIBE on the pc. AUTH and CLIENT SETNAME answers are ignored, as Sentinel
+   * does (wrong credentials show up as -NOAUTH replies to PING). An error answering SUBSCRIBE
+   * drops the pc: hiredis registers no reply callback for SUBSCRIBE, and an error reply that
+   * answers no callback makes it disconnect the context, so sentinel.c's link goes
+   * `disconnected` and is reconnected (and refused again) once per ping period. The actor's
+   * PING follows in onConnected.
    */
   private onReady(c: LinkConnection): void {
     if (c !== this.conn(c.kind)) return;
     const { rename } = this.opts;
     const { user, pass } = this.opts.credentials();
-    const send = (command: string, args: readonly string[]) => void this.observe(command, args, c.send(rename(command), args));
-    if (pass !== null) send('AUTH', user !== null ? [user, pass] : [pass]);
-    send('CLIENT', ['SETNAME', this.opts.clientName(c.kind)]);
-    if (c.kind === 'pc') send('SUBSCRIBE', [HELLO_CHANNEL]);
+    const send = (command: string, args: readonly string[]) => this.observe(command, args, c.send(rename(command), args));
+    if (pass !== null) void send('AUTH', user !== null ? [user, pass] : [pass]);
+    void send('CLIENT', ['SETNAME', this.opts.clientName(c.kind)]);
+    if (c.kind === 'pc') {
+      void send('SUBSCRIBE', [HELLO_CHANNEL]).then((reply) => {
+        if (reply.kind === 'error' && c === this.pc) this.drop(c, reply.message);
+      });
+    }
     this.opts.onConnected(c.kind);
+  }
+
+  /** The link ends one of its connections itself, and reports it like a drop (hiredis's errstr as reason). */
+  private drop(c: LinkConnection, reason: string): void {
+    c.close(reason);
+    this.onClosed(c, reason);
   }
 
   private onClosed(c: LinkConnection, reason: string): void {

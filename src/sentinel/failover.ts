@@ -144,11 +144,12 @@ export type UserFailoverResult =
 /**
  * SENTINEL FAILOVER <name> after the name lookup (commands.md §3.7), Redis 7 semantics: refused
  * while a failover is in progress (INPROG) or when no replica qualifies (NOGOODSLAVE);
- * otherwise log `Executing user requested FAILOVER of '<name>'` (notice), startFailover, and flag
- * `force_failover`, which skips the election: the next handleMaster records our own vote
- * (`+vote-for-leader <myid> <epoch>`) and goes on with `+elected-leader` without waiting for
- * peers, who are not asked (the master is not SDOWN) and learn the result from our hellos.
- * Reply `+OK` after performing the effects, then run handleMaster at once.
+ * otherwise log `Executing user requested FAILOVER of '<name>'` (a warning, as in sentinel.c),
+ * startFailover, and flag `force_failover`, which skips the election: the next handleMaster
+ * records our own vote (`+vote-for-leader <myid> <epoch>`) and goes on with `+elected-leader`
+ * without waiting for peers, who are not asked (the master is not SDOWN) and learn the result
+ * from our hellos. Reply `+OK` after performing the effects, then run handleMaster at once
+ * (right after the reply has left: the SIMULATE-FAILURE checkpoints come after it, as in Redis).
  *
  * Not implemented: Valkey 9's `COORDINATED` option (and its V9-only marking of the master SDOWN
  * for a plain FAILOVER, which Redis 7 peers never see anyway).
@@ -157,7 +158,7 @@ export function startUserFailover(master: MasterRecord, ctx: FailoverContext): U
   if (master.flags & SRI.FAILOVER_IN_PROGRESS) return { ok: false, error: 'INPROG' };
   if (selectSlave(master, ctx) === null) return { ok: false, error: 'NOGOODSLAVE' };
   const effects: Effect[] = [
-    { kind: 'log', level: 'notice', message: `Executing user requested FAILOVER of '${master.name}'` },
+    { kind: 'log', level: 'warning', message: `Executing user requested FAILOVER of '${master.name}'` },
     ...startFailover(master, ctx),
   ];
   master.flags |= SRI.FORCE_FAILOVER;

@@ -4,9 +4,11 @@ import type { Effect } from './effects.js';
 import type { InstanceRecord, MasterRecord, PermError } from './instance.js';
 
 /**
- * Argus-only. sentinel.c ignores what AUTH, CLIENT SETNAME and SUBSCRIBE answer and treats a
- * refused INFO or PUBLISH like silence, so an ACL that lacks one command shows only as a stall
- * (no replicas discovered, no peers, a failover that never completes) with nothing in the log.
+ * Argus-only. sentinel.c ignores what AUTH and CLIENT SETNAME answer, drops the pub/sub
+ * connection on a refused SUBSCRIBE (the link shows `disconnected`, see instance-link.ts) and
+ * treats a refused INFO or PUBLISH like silence, so an ACL that lacks one command shows only as
+ * a stall (no replicas discovered, no peers, a failover that never completes) with nothing in
+ * the log.
  * Argus watches every reply on its links for the three refusals below, keeps the commands
  * currently refused on the link (`permErrors`), shows the oldest in SENTINEL MASTER & co.
  * (`argus-link-error`) and logs each change once, not on every retry.

@@ -80,6 +80,44 @@ for (const cmd of SAME_BYTES) {
   });
 }
 
+/**
+ * Errors that quote a client's argument with printf's `%s` end the quote at its first NUL byte,
+ * as C strings do (server.c's unknown command, addReplySubcommandSyntaxError, sentinel.c's
+ * SENTINEL DEBUG, networking.c's CLIENT, acl.c's ACL texts, HELLO).
+ */
+const NUL_QUOTED: string[][] = [
+  ['PI\0NG'],
+  ['\0FOO', 'a'],
+  ['PI\0NG', 'a\0b', 'c'],
+  ['FOO', 'a\0b', 'c\0'],
+  ['FOO', '\0', 'b'],
+  // only what was printed counts towards the 128 characters of the argument list
+  ['FOO', `x\0${'y'.repeat(200)}`, 'z'.repeat(200)],
+  ['SENTINEL', 'fo\0o'],
+  ['CLIENT', 'no\0pe'],
+  ['ACL', 'fo\0o'],
+  ['SENTINEL', 'DEBUG', 'no\0such', '1'],
+  ['SENTINEL', 'DEBUG', 'ping-period', 'a\0b'],
+  ['SENTINEL', 'DEBUG', 'info-period', '\0'],
+  ['CLIENT', 'KILL', 'TYPE', 'no\0rmal'],
+  ['CLIENT', 'KILL', 'USER', 'de\0fault'],
+  ['CLIENT', 'LIST', 'TYPE', 'x\0y'],
+  ['HELLO', '2', 'FO\0O'],
+  ['ACL', 'CAT', 'x\0y'],
+  ['ACL', 'DRYRUN', 'us\0er', 'ping'],
+  ['ACL', 'DRYRUN', 'default', 'pi\0ng'],
+  ['ACL', 'SETUSER', 'nul-test', 'o\0n'],
+];
+
+for (const cmd of NUL_QUOTED) {
+  const title = cmd.join(' ').replace(/\0/g, '\\0').replace(/(.)\1{20,}/g, '$1…');
+  test.serial(`compat: ${title} is quoted up to the NUL byte, as redis-sentinel does`, async (t) => {
+    const { redis, argus } = await pair.both(...cmd);
+    t.is(argus.raw, redis.raw);
+    t.false(argus.raw.includes('\0'));
+  });
+}
+
 for (const cmd of [['SENTINEL', 'MASTER', 'mymaster'], ['SENTINEL', 'MASTERS']]) {
   test.serial(`compat: ${cmd.join(' ')} has the same fields and values as redis-sentinel's (ages masked)`, async (t) => {
     const { redis, argus } = await pair.both(...cmd);

@@ -198,6 +198,9 @@ export class FakeMonitors implements MonitorControl {
   peerAuthChanged(): void {
     this.calls.push('peerAuthChanged');
   }
+  syncGlobals(): void {
+    this.calls.push('syncGlobals');
+  }
 }
 
 /** A script queue whose jobs a test sets; records clientReconfig calls as their argv. */

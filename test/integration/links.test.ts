@@ -75,6 +75,19 @@ async function connected(rec: Recorded): Promise<void> {
   await waitFor(() => !rec.link.disconnected, { what: 'link up' });
 }
 
+/**
+ * PUBLISHes `payload` on the hello channel through the cc until a subscriber counts it (the
+ * SUBSCRIBE is written before onConnected('pc'), and answered later), then returns the first
+ * message the link's pc received.
+ */
+async function heard(rec: Recorded, payload: string): Promise<[string, string]> {
+  await waitFor(async () => {
+    const r = await rec.link.send('PUBLISH', ['__sentinel__:hello', payload]);
+    return r.kind === 'ok' && r.value === 1;
+  }, { what: 'subscriber' });
+  return waitFor(() => rec.messages[0], { what: 'message' });
+}
+
 /** CLIENT LIST lines as field maps, asked with redis-cli (extra: auth flags). */
 async function clientList(port: number, extra: string[] = [], client = 'CLIENT'): Promise<Record<string, string>[]> {
   const { out } = await redisCli(port, [client, 'LIST'], extra);
@@ -154,20 +167,16 @@ test.serial('InstanceLink: a message PUBLISHed on __sentinel__:hello reaches onM
   const rec = makeLink(p.port);
   await connected(rec);
   const before = rec.link.pubsubLastActivity;
-  // The SUBSCRIBE is written before onConnected('pc'); a publish on the cc arrives after it.
-  await waitFor(async () => {
-    const r = await rec.link.send('PUBLISH', ['__sentinel__:hello', '127.0.0.1,26379,x,0,m,\xe91,6379,0']);
-    return r.kind === 'ok' && r.value === 1;
-  }, { what: 'subscriber' });
-  await waitFor(() => rec.messages.length > 0, { what: 'message' });
-  t.deepEqual(rec.messages[0], ['__sentinel__:hello', '127.0.0.1,26379,x,0,m,\xe91,6379,0']);
+  t.deepEqual(await heard(rec, '127.0.0.1,26379,x,0,m,\xe91,6379,0'), ['__sentinel__:hello', '127.0.0.1,26379,x,0,m,\xe91,6379,0']);
   t.true(rec.link.pubsubLastActivity >= before);
 });
 
 test.serial('InstanceLink: AUTH with requirepass makes PING valid, and the next connection reads new credentials', async (t) => {
   const p = await redis(['--requirepass', 's3cret']);
   const rec = makeLink(p.port, {}, { user: null, pass: 'wrong' });
-  await connected(rec);
+  rec.link.connect();
+  // the cc stays, refused; the pc's SUBSCRIBE is refused too, which drops it
+  await waitFor(() => rec.link.isConnected('cc') && rec.disconnected.length === 1, { what: 'cc up, pc dropped' });
   const bad = await rec.link.send('PING', []);
   t.is(bad.kind, 'error');
   t.regex(bad.kind === 'error' ? bad.message : '', /^NOAUTH /);
@@ -177,7 +186,7 @@ test.serial('InstanceLink: AUTH with requirepass makes PING valid, and the next 
   t.like(await rec.link.send('PING', []), { kind: 'closed' });
   await connected(rec);
   t.deepEqual(await rec.link.send('PING', []), { kind: 'ok', value: 'PONG' });
-  t.deepEqual(rec.disconnected, [], 'close() is not reported back');
+  t.is(rec.disconnected.length, 1, 'close() is not reported back');
   t.is(ours(await clientList(p.port, ['-a', 's3cret', '--no-auth-warning'])).length, 2);
 });
 
@@ -208,6 +217,25 @@ test.serial('InstanceLink: AUTH user pass for an ACL user; a wrong password leav
   const userOnly = makeLink(p.port, { pubsub: false }, { user: 'sentinel', pass: null });
   await connected(userOnly);
   t.regex(String(value(await userOnly.link.send('PING', []))), /^-NOAUTH /, 'a user without a password sends no AUTH');
+});
+
+test.serial('InstanceLink: a refused SUBSCRIBE drops the pc as hiredis does, the cc stays, and the next credentials subscribe', async (t) => {
+  const p = await redis(['--requirepass', 'pw']);
+  const rec = makeLink(p.port);
+  rec.link.connect();
+  await waitFor(() => rec.disconnected.length > 0, { what: 'the pc dropped' });
+  t.deepEqual(rec.disconnected, [{ kind: 'pc', reason: 'NOAUTH Authentication required.' }]);
+  t.true(rec.link.isConnected('cc'));
+  t.false(rec.link.isConnected('pc'));
+  t.true(rec.link.disconnected);
+  t.regex(String(value(await rec.link.send('PING', []))), /^-NOAUTH /, 'the cc answers, refused');
+
+  // new credentials apply from the next connections (SENTINEL SET auth-pass drops both)
+  rec.creds.current = { user: null, pass: 'pw' };
+  rec.link.close();
+  await connected(rec);
+  t.deepEqual(await heard(rec, 'hi'), ['__sentinel__:hello', 'hi'], 'the new pc subscribed');
+  t.is(rec.disconnected.length, 1);
 });
 
 test.serial('InstanceLink: commands go out renamed when the server uses rename-command', async (t) => {

@@ -153,3 +153,63 @@ test.serial('monitoring-acl: Argus peers with requirepass and a sentinel-user AC
     t.false(s.proc.stdout().includes('Wrong-Pw-51a2'));
   }
 });
+
+test.serial('monitoring-acl: three Argus holding revoked credentials show the master disconnected, and reconnect with the new ones from SENTINEL SET', async (t) => {
+  // down-after well past the test: the master must show `disconnected` as a link state, not
+  // go SDOWN and be failed over
+  const c = await startCluster({ argus: 3, replicas: 1, downAfter: 120_000 });
+  t.teardown(() => c.stop());
+  await c.settled();
+  const maps = () => Promise.all(c.sentinels.map(async (s) => fields((await s.client.call('SENTINEL', 'MASTER', c.name)).value)));
+  t.deepEqual((await maps()).map((m) => m.flags), ['master', 'master', 'master']);
+
+  // The user Sentinel will need exists on both nodes; on the master the default user, which
+  // every sentinel logged in as, is switched off and its connections killed.
+  t.is((await redisCli(c.replicas[0]!.port, ['ACL', 'SETUSER', 'u', 'on', '>pw', 'allchannels', '+@all'])).out, 'OK\n');
+  const admin = await RawClient.open(c.master.port);
+  t.teardown(() => admin.close());
+  t.is((await admin.call('ACL', 'SETUSER', 'u', 'on', '>pw', 'allchannels', '+@all')).value, 'OK');
+  t.is((await admin.call('ACL', 'SETUSER', 'default', 'off')).value, 'OK');
+  t.true(Number((await admin.call('CLIENT', 'KILL', 'USER', 'default', 'SKIPME', 'no')).value) >= 6, 'two links per sentinel killed');
+  await admin.waitClosed();
+  const asU = await RawClient.open(c.master.port);
+  t.teardown(() => asU.close());
+  t.is((await asU.call('AUTH', 'u', 'pw')).value, 'OK');
+
+  // redis-sentinel: the reconnected pub/sub connection's SUBSCRIBE is refused, hiredis drops
+  // it, and the link is disconnected (but for a moment after each reconnect, once a second)
+  // (the kill alone shows `disconnected` for a moment: wait for the refusals on new connections)
+  const isDisconnected = (m: Record<string, Value>) => String(m.flags).split(',').includes('disconnected');
+  const broken = await waitFor(async () => {
+    const all = await maps();
+    return all.every((m) => isDisconnected(m) && m['argus-link-error']) ? all : null;
+  }, { timeout: 5_000, what: 'disconnected and refused on every sentinel' });
+  for (const m of broken) t.regex(String(m['argus-link-error']), /^NOAUTH /);
+  // and it stays so through the reconnect attempts that follow (once a second per sentinel)
+  const connections = async () => Number(/total_connections_received:(\d+)/.exec(String((await asU.call('INFO', 'stats')).value))?.[1]);
+  const before = await connections();
+  await waitFor(async () => (await connections()) >= before + 9, { what: 'reconnect attempts' });
+  await waitFor(async () => (await maps()).every(isDisconnected), { timeout: 3_000, what: 'still disconnected' });
+
+  for (const s of c.sentinels) {
+    t.is((await s.client.call('SENTINEL', 'SET', c.name, 'auth-user', 'u')).value, 'OK');
+    t.is((await s.client.call('SENTINEL', 'SET', c.name, 'auth-pass', 'pw')).value, 'OK');
+  }
+  const since = Date.now();
+  await waitFor(async () => (await maps()).every((m) => m.flags === 'master' && !('argus-link-error' in m)), {
+    what: 'every sentinel connected again as u',
+  });
+  // and everything known before is seen again through the new links: the replica's INFO
+  // and every peer's hellos arrive after the switch
+  await waitFor(async () => {
+    for (const s of c.sentinels) {
+      const replicas = ((await s.client.call('SENTINEL', 'REPLICAS', c.name)).value as Value[]).map(fields);
+      const peers = ((await s.client.call('SENTINEL', 'SENTINELS', c.name)).value as Value[]).map(fields);
+      if (replicas.length !== 1 || replicas[0]!.flags !== 'slave' || Number(replicas[0]!['info-refresh']) > Date.now() - since) return false;
+      if (peers.length !== 2 || peers.some((p) => p.flags !== 'sentinel' || Number(p['last-hello-message']) > Date.now() - since)) return false;
+    }
+    return true;
+  }, { what: 'replica and peers refreshed after the credentials changed' });
+  const users = (await asU.call('CLIENT', 'LIST')).value as string;
+  t.is(users.match(/ name=sentinel-[0-9a-f]{8}-(cmd|pubsub) .* user=u /g)?.length, 6, 'cc and pc of each sentinel, as u');
+});

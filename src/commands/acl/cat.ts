@@ -1,6 +1,7 @@
 import { CATEGORIES } from '../../acl/model.js';
 import { array, bulk, err } from '../../resp/reply.js';
 import type { ArgusCommandSpec } from '../spec.js';
+import { errf } from '../reply-errors.js';
 import { commandTable } from '../table.js';
 import { ACL_PLAIN } from './flags.js';
 
@@ -16,7 +17,7 @@ export const aclCatSubcommand: ArgusCommandSpec = {
     if (argv.length > 3) return err("ERR unknown subcommand or wrong number of arguments for 'cat'. Try ACL HELP.");
     if (argv.length === 2) return array(CATEGORIES.map((c) => bulk(c)));
     const cat = argv[2]!.toLowerCase();
-    if (!(CATEGORIES as readonly string[]).includes(cat)) return err(`ERR Unknown category '${argv[2]!.replace(/[\r\n]/g, ' ')}'`);
+    if (!(CATEGORIES as readonly string[]).includes(cat)) return errf`ERR Unknown category '${argv[2]!}'`;
     const names: string[] = [];
     for (const spec of commandTable().values()) {
       if (spec.categories.includes(cat)) names.push(spec.name);

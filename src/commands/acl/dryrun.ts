@@ -1,6 +1,7 @@
 import { aclOf } from '../../acl/registry.js';
 import { bulk, err, ok } from '../../resp/reply.js';
 import { arityOk, type ArgusCommandSpec } from '../spec.js';
+import { errf } from '../reply-errors.js';
 import { resolveCommand } from '../dispatch.js';
 import { checkPermission } from './check.js';
 import { ACL_ADMIN } from './flags.js';
@@ -15,10 +16,10 @@ export const aclDryrunSubcommand: ArgusCommandSpec = {
   complexity: 'O(1).',
   run({ sentinel }, argv) {
     const user = aclOf(sentinel.server).get(argv[2]!);
-    if (user === undefined) return err(`ERR User '${argv[2]!.replace(/[\r\n]/g, ' ')}' not found`);
+    if (user === undefined) return errf`ERR User '${argv[2]!}' not found`;
     const target = argv.slice(3);
     const resolved = resolveCommand(target);
-    if (!('spec' in resolved)) return err(`ERR Command '${target[0]!.replace(/[\r\n]/g, ' ')}' not found`);
+    if (!('spec' in resolved)) return errf`ERR Command '${target[0]!}' not found`;
     if (!arityOk(resolved.spec.arity, target.length)) {
       return err(`ERR wrong number of arguments for '${resolved.fullname}' command`);
     }

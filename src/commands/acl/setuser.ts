@@ -2,6 +2,7 @@ import { aclOf, detachDefaultFromRequirepass } from '../../acl/registry.js';
 import { ACL_ERRORS, DEFAULT_USER } from '../../acl/model.js';
 import { err, ok } from '../../resp/reply.js';
 import type { ArgusCommandSpec } from '../spec.js';
+import { errf } from '../reply-errors.js';
 import { ACL_ADMIN } from './flags.js';
 
 /**
@@ -21,7 +22,7 @@ export const aclSetuserSubcommand: ArgusCommandSpec = {
     const model = aclOf(sentinel.server);
     const failed = model.setUser(name, argv.slice(3));
     if (failed !== null) {
-      return err(`ERR Error in ACL SETUSER modifier '${failed.rule.replace(/[\r\n]/g, ' ')}': ${ACL_ERRORS[failed.errno]}`);
+      return errf`ERR Error in ACL SETUSER modifier '${failed.rule}': ${ACL_ERRORS[failed.errno]}`;
     }
     if (name === DEFAULT_USER) detachDefaultFromRequirepass(sentinel.server);
     model.dirty = true;

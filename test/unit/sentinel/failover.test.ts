@@ -225,7 +225,7 @@ test('failover: manual FAILOVER skips the election but records our own vote, and
   t.true(res.ok);
   if (!res.ok) return;
   t.deepEqual(kindsOf(res.effects), ['log', 'raise-epoch', 'event-text', 'event']);
-  t.like(res.effects[0], { message: "Executing user requested FAILOVER of 'mymaster'" });
+  t.like(res.effects[0], { level: 'warning', message: "Executing user requested FAILOVER of 'mymaster'" });
   t.like(res.effects[1], { epoch: 2 });
   t.true(Boolean(m.flags & SRI.FORCE_FAILOVER));
   t.deepEqual(startUserFailover(m, sim.ctx({ currentEpoch: 2 })), { ok: false, error: 'INPROG' });

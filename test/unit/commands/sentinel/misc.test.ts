@@ -304,6 +304,14 @@ test('sentinel simulate-failure: flags set left to right, HELP answers at once, 
   t.is(h.state.simFailureFlags, 1);
 });
 
+test('sentinel simulate-failure: the flags reach the monitors before the reply, every time', async (t) => {
+  const h = harness();
+  t.deepEqual(one(await h.run('sentinel', 'simulate-failure', 'crash-after-election')), ok);
+  t.deepEqual(h.monitors.calls, ['syncGlobals']);
+  t.deepEqual(one(await h.run('sentinel', 'simulate-failure', 'bogus')), err('ERR Unknown failure simulation specified'));
+  t.deepEqual(h.monitors.calls, ['syncGlobals', 'syncGlobals'], 'cleared flags too');
+});
+
 test('sentinel debug: the 13 timers, upper-case, in Redis order', async (t) => {
   const h = harness();
   t.deepEqual(
