@@ -304,7 +304,7 @@ export class ShardHost implements MonitorControl {
   }
 
   async userFailover(name: string): Promise<UserFailoverReply | null> {
-    const calls = this.#shards[this.shardOf(name)]!.calls;
+    const calls = await this.#shards[this.shardOf(name)]!.whenRunning();
     return calls ? calls.failover(name).catch(() => null) : null;
   }
 
@@ -338,8 +338,9 @@ export class ShardHost implements MonitorControl {
 
   /**
    * The live records of the named masters (every master when null), in table order, asked of
-   * the shards that own them: one call per shard. Unknown names are left out; a master whose
-   * shard is not running (restarting) is shown as the main thread holds it.
+   * the shards that own them: one call per shard. Unknown names are left out. A shard that is
+   * starting or restarting is waited for, so no answer comes from a state not loaded yet; a
+   * master whose shard will not run is shown as the main thread holds it.
    */
   async view(names: readonly string[] | null): Promise<MasterRecord[]> {
     const wanted = this.#known(names);
@@ -442,7 +443,7 @@ export class ShardHost implements MonitorControl {
     const out = new Map<string, T>();
     await Promise.all(
       [...byShard].map(async ([i, list]) => {
-        const calls = this.#shards[i]!.calls;
+        const calls = await this.#shards[i]!.whenRunning();
         const got = calls ? await call(calls, list).catch(() => []) : [];
         for (const t of got) out.set(nameOf(t), t);
       }),
@@ -462,10 +463,12 @@ export class ShardHost implements MonitorControl {
       return;
     }
     this.#peerInbox.set(i, [{ item, answer }]);
-    setImmediate(() => {
+    setImmediate(async () => {
+      // a shard still loading its masters answers once it has them: a vote is never refused
+      // for a master this sentinel knows (queued items join this batch meanwhile)
+      const calls = await this.#shards[i]!.whenRunning();
       const batch = this.#peerInbox.get(i) ?? [];
       this.#peerInbox.delete(i);
-      const calls = this.#shards[i]!.calls;
       const answers = calls ? calls.peer(batch.map((b) => b.item)) : Promise.resolve([]);
       answers.then(
         (got) => batch.forEach((b, j) => b.answer(got[j] ?? null)),

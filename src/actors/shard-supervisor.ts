@@ -63,6 +63,8 @@ export class ShardSupervisor {
   readonly traffic: ShardTraffic = { batches: 0, batchBytes: 0, calls: 0 };
   /** told of the next restart (crashForTest) */
   #spawnWaiters: ((running: Promise<void>) => void)[] = [];
+  /** callers waiting for a starting thread to run (whenRunning) */
+  #runningWaiters: ((calls: ShardCalls | null) => void)[] = [];
 
   constructor(index: number, url: URL, hooks: SupervisorHooks, clock: Clock) {
     this.index = index;
@@ -78,6 +80,21 @@ export class ShardSupervisor {
   /** the API of the running thread, null while it is not running */
   get calls(): ShardCalls | null {
     return this.#phase === 'running' ? this.#calls : null;
+  }
+
+  /**
+   * The API of the thread once it runs: at once when it does, after the start or restart under
+   * way, or null when it will not run (never started, stopped, failed to start). Commands that
+   * read a shard's state wait here rather than answer from a state not loaded yet.
+   */
+  whenRunning(): Promise<ShardCalls | null> {
+    if (this.#phase === 'running') return Promise.resolve(this.#calls);
+    if (this.#phase !== 'starting') return Promise.resolve(null);
+    return new Promise((resolve) => this.#runningWaiters.push(resolve));
+  }
+
+  #settleRunningWaiters(calls: ShardCalls | null): void {
+    for (const w of this.#runningWaiters.splice(0)) w(calls);
   }
 
   get threadId(): number | null {
@@ -107,6 +124,7 @@ export class ShardSupervisor {
     const worker = this.#worker;
     if (!worker) {
       this.#phase = 'stopped';
+      this.#settleRunningWaiters(null);
       return;
     }
     // a thread still starting has no coordinators to stop: it is simply ended
@@ -210,7 +228,10 @@ export class ShardSupervisor {
     this.#everReady = true;
     // Calls made while the shard was down were dropped; the hooks rebuild it from the main
     // thread's records, which already hold their effect. Anything posted later follows that rebuild.
-    this.#hooks.ready(this.#calls!).then(resolve, (e: unknown) => {
+    // the rebuild's calls were posted first: anything a waiter sends follows them
+    const ready = this.#hooks.ready(this.#calls!);
+    this.#settleRunningWaiters(this.#calls);
+    ready.then(resolve, (e: unknown) => {
       this.#hooks.log('warning', `Shard ${this.index}: could not be set up: ${errorText(e)}`);
       resolve();
     });
@@ -223,10 +244,12 @@ export class ShardSupervisor {
     this.#calls = null;
     if (this.#phase === 'stopping' || this.#stopping) {
       this.#phase = 'stopped';
+      this.#settleRunningWaiters(null);
       return;
     }
     if (!this.#everReady) {
       this.#phase = 'stopped';
+      this.#settleRunningWaiters(null);
       this.#hooks.log('warning', `Shard ${this.index} exited (code ${code}) before it was ready`);
       return;
     }

@@ -27,6 +27,8 @@ export const debugSubcommand: ArgusCommandSpec = {
       if (v === null || v <= 0) return replyError.debugBadValue(argv[j + 1]!, option);
       timings[timer[1]] = v;
     }
+    // the shards use the new timings from the next command on, not from the next tick
+    sentinel.monitors.syncGlobals();
     return ok;
   },
 };

@@ -22,7 +22,8 @@ const run: CommandRun = async ({ sentinel }, argv) => {
   const master = findMasterByAddr(state.masters.values(), argv[2]!, port, state);
   if (master === null) return answer(0, '*', 0);
   const vote = await sentinel.monitors.isMasterDownByAddr(master.name, reqEpoch, argv[5]!);
-  // Its owner unreachable (a shard restarting): say what the mirror knows, grant nothing.
+  // Its owner will not run (its thread failed to start): grant nothing. A shard still starting
+  // or restarting is waited for, so a vote is never refused for want of loaded state.
   if (vote === null) return answer(0, '*', 0);
   if (vote.mustFlush) await sentinel.saveConfig().catch(() => {});
   return answer(vote.down, vote.leader, vote.leaderEpoch);
