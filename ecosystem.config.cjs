@@ -21,6 +21,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const FLEET_KEYS = new Set(['template', 'sentinels']);
+const NODE_FLAGS = ['--max-semi-space-size=1'];
 const SENTINEL_KEYS = new Set(['name', 'port', 'config', 'log', 'errorLog', 'template', 'args', 'nodeArgs']);
 
 function fail(file, message) {
@@ -117,7 +118,9 @@ function fleetApps(file) {
       merge_logs: true,
       ...(log ? { out_file: log } : {}),
       ...(errorLog ? { error_file: errorLog } : {}),
-      ...(nodeArgs.length ? { node_args: nodeArgs } : {}),
+      // a small young generation: docs/design.md ("Cost") has the figures; bin/argus-sentinel's
+      // first line says the same for a sentinel started by hand
+      node_args: [...NODE_FLAGS, ...nodeArgs],
     };
   });
   // pm2 spawns in `cwd` and opens the log files itself, before Argus runs: their directories

@@ -64,7 +64,8 @@ export async function startMonitor(impl: Impl, body: string, { nofile = 0, ready
   writeFileSync(configPath, `port ${port}\n${body}`, 'latin1');
   const logPath = join(dir, 'sentinel.log');
   const logFd = openSync(logPath, 'a');
-  const argv = impl === 'argus' ? [process.execPath, ARGUS_BIN, configPath] : [REDIS_SENTINEL, configPath];
+  // Argus through its own first line (#!/usr/bin/env -S node <flags>), as an operator starts it
+  const argv = impl === 'argus' ? [ARGUS_BIN, configPath] : [REDIS_SENTINEL, configPath];
   const [cmd, args] = nofile > 0 ? ['sh', ['-c', `ulimit -n ${nofile} && exec "$@"`, 'sh', ...argv]] as const : [argv[0]!, argv.slice(1)] as const;
   const spawnedAt = performance.now();
   const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', logFd, logFd] });

@@ -133,6 +133,13 @@ export class ShardHost implements MonitorControl {
   readonly #epoch = new SharedEpoch();
   #nextGen = 1;
   #freshReplies = 0;
+  /**
+   * Per `<master> <runid>`: the last hello a peer published to our port that went on to the
+   * shard, and when any hello of that peer about that master last arrived. A peer repeats its
+   * hello every 2 s per master; only one that says something new crosses to the shard, and the
+   * arrival times keep SENTINEL SENTINELS' last-hello-message exact.
+   */
+  readonly #hellos = new Map<string, { payload: string; seen: number }>();
   /** per shard: what peers sent to our port this turn, sent on as one call (ShardApi.peer) */
   readonly #peerInbox = new Map<number, { item: PeerInput; answer: (a: VoteAnswer | null) => void }[]>();
 
@@ -276,12 +283,14 @@ export class ShardHost implements MonitorControl {
   }
 
   masterRemoved(name: string): void {
+    this.#forgetHellos();
     this.#gens.delete(name);
     this.#pushedConfig.delete(name);
     this.#forMaster(name, 'removeMaster', (c) => c.removeMaster(name));
   }
 
   masterReset(name: string): void {
+    this.#forgetHellos();
     if (!this.#opts.state.masters.has(name)) return;
     // snapshots taken before the shard resets must not put the forgotten replicas back
     const gen = this.#nextGen++;
@@ -310,9 +319,26 @@ export class ShardHost implements MonitorControl {
 
   hello(payload: string): void {
     // The master is named by the hello's fifth field; its shard processes it.
-    const name = payload.split(',')[4];
+    const fields = payload.split(',');
+    const name = fields[4];
     if (name === undefined || !this.#opts.state.masters.has(name)) return;
+    const key = `${name} ${fields[2]}`;
+    const last = this.#hellos.get(key);
+    const now = this.#opts.clock.monotonic();
+    if (last?.payload === payload) {
+      last.seen = now;
+      return;
+    }
+    this.#hellos.set(key, { payload, seen: now });
     this.#toPeerInbox({ kind: 'hello', master: name, payload }, () => {});
+  }
+
+  /**
+   * Forget which hellos went on: after a RESET, a REMOVE, a restart or a forgotten peer, the
+   * shard must see the next one even if it repeats what it was told before.
+   */
+  #forgetHellos(): void {
+    this.#hellos.clear();
   }
 
   masterAuthChanged(name: string): void {
@@ -321,6 +347,7 @@ export class ShardHost implements MonitorControl {
   }
 
   peerAuthChanged(): void {
+    this.#forgetHellos();
     this.syncGlobals();
     for (const s of this.#shards) this.#call(s, 'dropPeerLinks', (c) => c.dropPeerLinks());
   }
@@ -347,7 +374,14 @@ export class ShardHost implements MonitorControl {
     const live = await this.#ask(wanted, (c, list) => c.view(names === null ? null : list), (snap) => snap.name);
     return wanted.map((m) => {
       const s = live.get(m.name);
-      return s ? fromSnapshot(s) : m;
+      if (!s) return m;
+      const record = fromSnapshot(s);
+      // hellos that repeated themselves stayed here: their arrival still counts
+      for (const p of record.sentinels.values()) {
+        const seen = this.#hellos.get(`${record.name} ${p.name}`)?.seen ?? 0;
+        if (seen > p.lastHelloTime) p.lastHelloTime = seen;
+      }
+      return record;
     });
   }
 
@@ -405,6 +439,7 @@ export class ShardHost implements MonitorControl {
    * holds their effect, so this re-add carries it.
    */
   async #rebuild(shard: ShardSupervisor, calls: ShardCalls): Promise<void> {
+    this.#forgetHellos();
     const globals = this.#globals();
     const entries = [...this.#opts.state.masters.values()].filter((m) => this.shardOf(m.name) === shard.index).map((m) => this.#stamp(m));
     const setGlobals = calls.setGlobals(globals, shard.lastSeq);
@@ -487,6 +522,7 @@ export class ShardHost implements MonitorControl {
     for (const { ms, at } of b.stalls) this.#tilt.stall(shard.index, ms, at);
     if (b.freshSince !== null) this.#tilt.freshness(shard.index, b.freshSince);
     if (b.flushRequested || b.crash) this.#opts.saveConfig().catch(() => {});
+    if (b.forgetSentinels.length > 0) this.#forgetHellos();
     for (const runid of b.forgetSentinels) {
       for (const other of this.#shards) if (other !== shard) this.#call(other, 'forgetSentinel', (c) => c.forgetSentinel(runid));
     }

@@ -42,6 +42,8 @@ export interface ShardTraffic {
 const CRASH_WINDOW_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 5_000;
 const SHUTDOWN_GRACE_MS = 1_000;
+/** docs/design.md, "Cost": RSS per shard against scavenge CPU */
+const SHARD_YOUNG_GENERATION_MB = Number(process.env.ARGUS_YOUNG_MB ?? 3);
 
 export class ShardSupervisor {
   readonly index: number;
@@ -158,6 +160,9 @@ export class ShardSupervisor {
       stdout: true,
       stderr: true,
       name: `argus-shard-${this.index}`,
+      // A shard allocates steadily (a reply, a rule run): V8 would grow its young generation to
+      // 16 MiB semi-spaces, tens of MiB of RSS, for scavenges it does not need to space out.
+      resourceLimits: { maxYoungGenerationSizeMb: SHARD_YOUNG_GENERATION_MB },
     });
     let exitCode!: (code: number) => void;
     const exited = new Promise<number>((r) => (exitCode = r));

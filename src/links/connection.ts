@@ -109,7 +109,9 @@ export class LinkConnection {
     const reply = new Promise<LinkReply>((resolve) => this.waiters.push(resolve));
     // Everything written in this turn of the loop leaves in one write: one string appended to
     // and one socket.write, cheaper than the stream's cork/uncork and writev of many buffers.
-    if (this.outgoing === '') process.nextTick(() => this.flushOutgoing(socket));
+    // setImmediate rather than nextTick: the timers that expire together (the hellos of every
+    // master to one peer) all run before it, so they share the write too.
+    if (this.outgoing === '') setImmediate(() => this.flushOutgoing(socket));
     this.outgoing += encodeCommand(wireName, args);
     return reply;
   }

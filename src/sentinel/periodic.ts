@@ -5,6 +5,9 @@ import type { RuleContext } from './rule-context.js';
 /** sentinel.c SENTINEL_MAX_PENDING_COMMANDS (per link, times its refcount). */
 export const SENTINEL_MAX_PENDING_COMMANDS = 100;
 
+/** The grid hellos to peer sentinels are due on (one sentinel.c tick at hz 10). */
+const HELLO_GRID_MS = 100;
+
 /** INFO cadence for replicas watched closely (master ODOWN or failing over, or its link down). */
 const FAST_INFO_PERIOD = 1000;
 
@@ -96,7 +99,11 @@ export function periodicCommandsDue(ri: InstanceRecord, master: MasterRecord, ct
 
   let helloAt = Infinity;
   const helloRetry = Math.min(timings.publishPeriod, timings.pingPeriod) + 1;
-  const helloStaleAt = ri.lastPubTime + timings.publishPeriod + 1;
+  // To a peer, on a 100 ms grid (Sentinel's own tick): the hellos of all the masters a shard
+  // shares with that peer fall due together and leave in one write, as from sentinel.c's tick.
+  const helloStaleAt = ri.kind === 'sentinel'
+    ? Math.ceil((ri.lastPubTime + timings.publishPeriod + 1) / HELLO_GRID_MS) * HELLO_GRID_MS
+    : ri.lastPubTime + timings.publishPeriod + 1;
   if (helloAllowed(ri)) {
     helloAt = Math.max(helloStaleAt, ri.helloSentTime === 0 ? -Infinity : ri.helloSentTime + helloRetry);
   }

@@ -84,7 +84,7 @@ test('ecosystem: one fork-mode app per sentinel, paths resolved from the fleet f
     wait_ready: true,
     autorestart: true,
   });
-  t.false('node_args' in a!);
+  t.deepEqual(a!.node_args, ['--max-semi-space-size=1'], 'the young generation Argus is measured with');
   t.like(east, {
     name: 'east',
     args: ['--port', '26381', '--loglevel', 'verbose'],
@@ -92,8 +92,8 @@ test('ecosystem: one fork-mode app per sentinel, paths resolved from the fleet f
     cwd: join(dir, 'etc'),
     out_file: join(dir, 'logs', 'east.log'),
     error_file: join(dir, 'logs', 'east.err'),
-    node_args: ['--max-old-space-size=4096'],
   });
+  t.deepEqual(east!.node_args, ['--max-semi-space-size=1', '--max-old-space-size=4096'], 'the fleet file\'s flags after');
   t.like(c, { name: 'argus-26382', cwd: dir, error_file: join(dir, 'c.err') });
   t.false('out_file' in c!);
   for (const app of [a!, east!, c!]) {
