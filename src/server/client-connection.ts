@@ -8,6 +8,13 @@
  * are queued the moment they are published, as Redis appends them to the output buffer during
  * the command that caused them.
  *
+ * Writes: replies are not written as each command finishes but once per turn of the event loop,
+ * after the poll phase has run every readable socket (setImmediate), as Redis writes every
+ * client's output in beforeSleep. One write per client per turn either way; but writes made back
+ * to back find a client that was woken by the first still running, where writes spread between
+ * the parsing of other sockets woke it again each time. That wake-up, paid by the writer, was a
+ * fifth of Argus's main thread with 1000 clients (bench client-load, docs/design.md).
+ *
  * Back-pressure: while a handler is pending or the unsent output is above OUTPUT_HIGH_WATER the
  * socket is paused, so a client that pipelines faster than it reads fills its own kernel buffers
  * rather than Argus's memory. Subscribers that stop reading are bounded by
@@ -54,6 +61,15 @@ export const OUTPUT_HIGH_WATER = 64 * 1024;
 
 /** Overlapping commands one client may have waiting before its socket is paused. */
 const MAX_OVERLAP = 1024;
+
+/** Connections with output to write at the end of this turn of the event loop. */
+let writeQueue: (() => void)[] = [];
+
+function writeQueued(): void {
+  const queue = writeQueue;
+  writeQueue = [];
+  for (const write of queue) write();
+}
 
 /** A reply in request order: null while its command is still running. */
 interface ReplySlot {
@@ -105,6 +121,10 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #flushScheduled = false;
+  readonly #flushQueued = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
   /** a command is running (its handler's Promise has not settled) */
   #busy = false;
   /**
@@ -299,7 +319,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
       }
       this.#appendResult(result);
     }
-    this.#flush();
+    this.#scheduleFlush();
     this.#updateReading();
     if (this.closeAfterReply || (this.#peerEnded && inputDone)) this.#finish();
   }
@@ -381,13 +401,10 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   }
 
   #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
+    if (this.#flushScheduled || this.#pending.length === 0) return;
     this.#flushScheduled = true;
-    // Frames published in one tick leave in one write.
-    queueMicrotask(() => {
-      this.#flushScheduled = false;
-      this.#flush();
-    });
+    if (writeQueue.length === 0) setImmediate(writeQueued);
+    writeQueue.push(this.#flushQueued);
   }
 
   #flush(): void {
@@ -439,6 +456,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   /** Close after the last reply: QUIT, CLIENT KILL of self, a protocol error, or EOF. */
   #finish(): void {
     if (this.#closed || this.#waiting()) return;
+    this.#flush();
     this.#closed = true;
     const socket = this.#socket;
     socket.end(() => socket.destroy());
