@@ -3,7 +3,7 @@ import type { Reply } from '../resp/reply.js';
 import { aclOf } from '../acl/registry.js';
 import { logAcl, checkPermission, noPermReply } from './acl/check.js';
 import { authRequired } from './auth-check.js';
-import { extrasOf } from './client/extras.js';
+import { extrasOf, type ClientExtras } from './client/extras.js';
 import { replyError } from './reply-errors.js';
 import { commandRenames, type CommandRenames } from './renames.js';
 import { replyStatsOf } from './reply-stats.js';
@@ -49,7 +49,8 @@ const isResolved = (r: ResolvedCommand | Reply): r is ResolvedCommand => 'spec' 
  * Run one command for one connection, with the checks of processCommand in Redis's order:
  * lookup, arity, authentication, RESP2 subscribed context; then the handler. Every reply passes
  * through `finish`, which applies CLIENT REPLY OFF/SKIP and counts error replies for INFO.
- * An empty array means "send nothing".
+ * An empty array means "send nothing". Every request of every client comes through here, so it
+ * allocates nothing a synchronous handler does not need (bench client-load).
  */
 export function dispatch(ctx: CommandContext, argv: readonly string[]): CommandResult | Promise<CommandResult> {
   if (argv.length === 0) return [];
@@ -58,46 +59,58 @@ export function dispatch(ctx: CommandContext, argv: readonly string[]): CommandR
   // call(): a SKIP set by the previous command applies to this one only
   const skipThis = extras.skipNext;
   extras.skipNext = false;
-  extras.argvBytes = argv.reduce((n, a) => n + a.length, 0);
+  let argvBytes = 0;
+  for (const a of argv) argvBytes += a.length;
+  extras.argvBytes = argvBytes;
 
   const resolved = resolveCommand(argv, commandRenames(sentinel.server));
-  const fullname = isResolved(resolved) ? resolved.fullname : '';
+  if (!isResolved(resolved)) {
+    client.lastCommand = '';
+    return finish(ctx, extras, '', skipThis, resolved);
+  }
+  const { spec, fullname } = resolved;
   client.lastCommand = fullname;
+  const refusal = refuse(ctx, argv, resolved);
+  if (refusal !== null) return finish(ctx, extras, fullname, skipThis, refusal);
 
-  const finish = (result: CommandResult): CommandResult => {
-    // CLIENT CACHING lasts for the command that follows it only (server.c call())
-    if (fullname !== 'client|caching') extras.trackingCaching = false;
-    const replies = Array.isArray(result) ? (result as readonly Reply[]) : [result as Reply];
-    const errors = replies.filter((r) => r.t === 'error').length;
-    if (errors > 0) replyStatsOf(sentinel.process).totalErrorReplies += errors;
-    return extras.replyOff || skipThis ? [] : result;
-  };
-
-  if (!isResolved(resolved)) return finish(resolved);
-  const { spec, command } = resolved;
-  if (!arityOk(spec.arity, argv.length)) return finish(replyError.wrongArity(fullname));
-  if (authRequired(sentinel.server, client.authenticated) && !spec.flags.includes('no_auth')) {
-    return finish(replyError.noAuth());
-  }
-  // processCommand: ACLCheckAllPerm after the authentication check (AUTH and HELLO included)
-  const user = aclOf(sentinel.server).get(client.user);
-  if (user !== undefined) {
-    const denial = checkPermission(user, { command, fullname, categories: spec.categories, noAuth: spec.flags.includes('no_auth') }, argv);
-    if (denial !== null) {
-      logAcl(ctx, denial.reason, denial.reason === 'command' ? fullname : denial.object, client.user);
-      return finish(noPermReply(client.user, fullname, denial));
-    }
-  }
-  const subscribed = client.channels.size + client.patterns.size > 0;
-  if (client.resp === 2 && subscribed && !PUBSUB_CONTEXT_COMMANDS.has(command)) {
-    return finish(replyError.pubsubContext(fullname));
-  }
-  if (spec.run === undefined) return finish(replyError.unknownSubcommand(argv[1] ?? '', argv[0]!));
-
-  const result = spec.run(ctx, argv);
+  const result = spec.run!(ctx, argv);
   // server.c call() counts a command once its handler has run, so INFO does not count itself
   sentinel.process.stats.totalCommandsProcessed++;
-  if (!(result instanceof Promise)) return finish(result);
-  const settled = result.then(finish);
+  if (!(result instanceof Promise)) return finish(ctx, extras, fullname, skipThis, result);
+  const settled = result.then((r: CommandResult) => finish(ctx, extras, fullname, skipThis, r));
   return spec.overlap ? markOverlapping(settled) : settled;
+}
+
+/** processCommand's checks between lookup and call, in Redis's order: the error reply, or null to run. */
+function refuse(ctx: CommandContext, argv: readonly string[], { spec, command, fullname }: ResolvedCommand): Reply | null {
+  const { client, sentinel } = ctx;
+  if (!arityOk(spec.arity, argv.length)) return replyError.wrongArity(fullname);
+  const noAuth = spec.flags.includes('no_auth');
+  if (!noAuth && authRequired(sentinel.server, client.authenticated)) return replyError.noAuth();
+  // processCommand: ACLCheckAllPerm after the authentication check (AUTH and HELLO included)
+  const user = aclOf(sentinel.server).get(client.user);
+  if (user !== undefined && !user.unrestricted()) {
+    const denial = checkPermission(user, { command, fullname, categories: spec.categories, noAuth }, argv);
+    if (denial !== null) {
+      logAcl(ctx, denial.reason, denial.reason === 'command' ? fullname : denial.object, client.user);
+      return noPermReply(client.user, fullname, denial);
+    }
+  }
+  if (client.resp === 2 && client.channels.size + client.patterns.size > 0 && !PUBSUB_CONTEXT_COMMANDS.has(command)) {
+    return replyError.pubsubContext(fullname);
+  }
+  if (spec.run === undefined) return replyError.unknownSubcommand(argv[1] ?? '', argv[0]!);
+  return null;
+}
+
+/** call()'s tail: CLIENT CACHING expires, error replies are counted, REPLY OFF/SKIP drop the reply. */
+function finish(ctx: CommandContext, extras: ClientExtras, fullname: string, skipThis: boolean, result: CommandResult): CommandResult {
+  // CLIENT CACHING lasts for the command that follows it only (server.c call())
+  if (fullname !== 'client|caching') extras.trackingCaching = false;
+  let errors = 0;
+  if (Array.isArray(result)) {
+    for (const r of result as readonly Reply[]) if (r.t === 'error') errors++;
+  } else if ((result as Reply).t === 'error') errors = 1;
+  if (errors > 0) replyStatsOf(ctx.sentinel.process).totalErrorReplies += errors;
+  return extras.replyOff || skipThis ? [] : result;
 }
