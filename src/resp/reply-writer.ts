@@ -3,7 +3,9 @@
  *
  * Strings are latin1 byte strings: one char is one byte, so a bulk's length is its string
  * length. Headers and small strings are gathered into one JS string and encoded once; Buffer
- * payloads are passed through without a copy until the final concat.
+ * payloads are passed through without a copy until the final concat. `renderReplies` leaves an
+ * all-text rendering as the string: a socket writes a short latin1 string straight from the
+ * stack, where a Buffer made for it costs an allocation and a copy per reply.
  */
 import type { Reply } from './reply.js';
 
@@ -39,6 +41,11 @@ class Sink {
     this.parts.push(b);
     this.size += b.length;
     this.text = '';
+  }
+
+  /** the text itself when no Buffer part was added */
+  toStringOrBuffer(): string | Buffer {
+    return this.parts.length === 0 ? this.text : this.toBuffer();
   }
 
   toBuffer(): Buffer {
@@ -119,4 +126,12 @@ export function writeReplies(replies: readonly Reply[], proto: Proto): Buffer {
   const out = new Sink();
   for (const r of replies) write(out, r, proto);
   return out.toBuffer();
+}
+
+/** One reply or several in a row, as a latin1 string (one char per byte) when it is all text, else as bytes. */
+export function renderReplies(replies: Reply | readonly Reply[], proto: Proto): string | Buffer {
+  const out = new Sink();
+  if (Array.isArray(replies)) for (const r of replies as readonly Reply[]) write(out, r, proto);
+  else write(out, replies as Reply, proto);
+  return out.toStringOrBuffer();
 }
