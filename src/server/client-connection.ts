@@ -25,7 +25,7 @@ import type { ClientSession, CommandResult, ServerStats } from '../commands/type
 import { isOverlapping } from '../commands/overlap.js';
 import { CommandReader, type ReaderLimits } from '../resp/command-reader.js';
 import { err, type Reply } from '../resp/reply.js';
-import { writeReplies, writeReply } from '../resp/reply-writer.js';
+import { renderReplies } from '../resp/reply-writer.js';
 import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import { clientInfoLine, formatAddr, type ClientDetails, type KillableClient } from './client-registry.js';
@@ -71,17 +71,18 @@ function writeQueued(): void {
   for (const write of queue) write();
 }
 
+/** Output as the writer renders it: a latin1 string (one char per byte) or bytes. */
+type Output = string | Buffer;
+
 /** A reply in request order: null while its command is still running. */
 interface ReplySlot {
-  bytes: Buffer | null;
+  bytes: Output | null;
 }
 /** networking.c PROTO_DUMP_LEN: how much of the query buffer a protocol-error log line shows */
 const PROTO_DUMP_LEN = 128;
 
 const isPromise = (v: unknown): v is PromiseLike<CommandResult> =>
   typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
-
-const isReplyList = (r: CommandResult): r is readonly Reply[] => Array.isArray(r);
 
 /** Non-printable bytes as `.`, as setProtocolError sanitises its sample. */
 const printable = (s: string): string => s.replace(/[^\x20-\x7e]/g, '.');
@@ -118,8 +119,10 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   readonly #deps: ConnectionDeps;
   readonly #reader: CommandReader;
   /** encoded replies and frames not yet handed to the socket */
-  #pending: Buffer[] = [];
+  #pending: Output[] = [];
   #pendingBytes = 0;
+  /** some of #pending is a Buffer (a pub/sub frame, a long or raw reply) */
+  #pendingBuffers = false;
   #flushScheduled = false;
   readonly #flushQueued = (): void => {
     this.#flushScheduled = false;
@@ -340,8 +343,8 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
     if (!overlap) this.#busy = false;
     if (this.#closed) return;
     slot.bytes = this.#encode(result);
-    // the replies at the head that are known go out, in order
-    while (this.#slots[0]?.bytes) this.#append(this.#slots.shift()!.bytes!);
+    // the replies at the head that are known go out, in order ('' too: a reply of nothing)
+    while (this.#slots.length > 0 && this.#slots[0]!.bytes !== null) this.#append(this.#slots.shift()!.bytes!);
     this.#run();
   }
 
@@ -358,7 +361,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   /** setProtocolError: reply, log at verbose, close once the reply is out. */
   #protocolError(message: string, reason: string): void {
-    this.#appendInOrder(writeReply(err(`ERR ${message}`), this.resp));
+    this.#appendInOrder(renderReplies(err(`ERR ${message}`), this.resp));
     const q = this.#reader.buffered();
     const half = PROTO_DUMP_LEN / 2;
     const sample = q.length < PROTO_DUMP_LEN
@@ -379,24 +382,25 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
     this.#appendInOrder(this.#encode(result));
   }
 
-  #appendInOrder(bytes: Buffer): void {
+  #appendInOrder(bytes: Output): void {
     if (this.#slots.length > 0) this.#slots.push({ bytes });
     else this.#append(bytes);
   }
 
-  #encode(result: CommandResult): Buffer {
+  #encode(result: CommandResult): Output {
     try {
-      return isReplyList(result) ? writeReplies(result, this.resp) : writeReply(result, this.resp);
+      return renderReplies(result, this.resp);
     } catch (e) {
       // a malformed Reply from a handler must not take the process down
-      return writeReply(this.#internalError(e), this.resp);
+      return renderReplies(this.#internalError(e), this.resp);
     }
   }
 
-  #append(bytes: Buffer): void {
+  #append(bytes: Output): void {
     if (bytes.length === 0) return;
     this.#pending.push(bytes);
     this.#pendingBytes += bytes.length;
+    if (typeof bytes !== 'string') this.#pendingBuffers = true;
     this.#checkOutputLimits();
   }
 
@@ -409,12 +413,17 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   #flush(): void {
     if (this.#closed || this.#pending.length === 0) return;
-    const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
+    const pending = this.#pending;
+    const data = pending.length === 1 ? pending[0]!
+      : !this.#pendingBuffers ? pending.join('')
+      : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)), this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#pendingBuffers = false;
     this.#deps.stats.totalNetOutputBytes += data.length;
     this.lastInteraction = this.#deps.clock.monotonic();
-    this.#socket.write(data);
+    if (typeof data === 'string') this.#socket.write(data, 'latin1');
+    else this.#socket.write(data);
   }
 
   /**
