@@ -25,6 +25,27 @@ export interface ResolvedCommand {
   readonly command: string;
 }
 
+interface Lookup {
+  readonly top: ResolvedCommand;
+  /** by lower-case subcommand name; null for a command without subcommands */
+  readonly subs: ReadonlyMap<string, ResolvedCommand> | null;
+}
+
+let lookups: ReadonlyMap<string, Lookup> | null = null;
+
+/** The command table with every name resolved once, so a lookup on the request path allocates nothing. */
+function lookupTable(): ReadonlyMap<string, Lookup> {
+  lookups ??= new Map(
+    [...commandTable()].map(([name, top]) => {
+      const subs = top.subcommands === undefined ? null : new Map(
+        [...top.subcommands].map(([key, sub]) => [key, { spec: sub, fullname: fullName(top.name, sub), command: top.name }] as const),
+      );
+      return [name, { top: { spec: top, fullname: top.name, command: top.name }, subs }] as const;
+    }),
+  );
+  return lookups;
+}
+
 /**
  * server.c lookupCommand: the first word (case-insensitive), then the second when the first is a
  * container and a second word exists. Returns the error Redis sends when nothing matches.
@@ -32,15 +53,14 @@ export interface ResolvedCommand {
  * the commands' own names (server.orig_commands).
  */
 export function resolveCommand(argv: readonly string[], renames: CommandRenames = null): ResolvedCommand | Reply {
-  const table = commandTable();
   const typed = argv[0]!.toLowerCase();
   const name = renames === null ? typed : renames.get(typed);
-  const top = name === undefined ? undefined : table.get(name);
-  if (top === undefined) return replyError.unknownCommand(argv);
-  if (top.subcommands === undefined || argv.length < 2) return { spec: top, fullname: top.name, command: top.name };
-  const sub = top.subcommands.get(argv[1]!.toLowerCase());
+  const found = name === undefined ? undefined : lookupTable().get(name);
+  if (found === undefined) return replyError.unknownCommand(argv);
+  if (found.subs === null || argv.length < 2) return found.top;
+  const sub = found.subs.get(argv[1]!.toLowerCase());
   if (sub === undefined) return replyError.unknownSubcommand(argv[1]!, argv[0]!);
-  return { spec: sub, fullname: fullName(top.name, sub), command: top.name };
+  return sub;
 }
 
 const isResolved = (r: ResolvedCommand | Reply): r is ResolvedCommand => 'spec' in r;
