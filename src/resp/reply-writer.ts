@@ -21,7 +21,8 @@ const LARGE_STRING = 64 * 1024;
 const oneLine = (s: string): string => (/[\r\n]/.test(s) ? s.replace(/[\r\n]/g, ' ') : s);
 
 class Sink {
-  readonly parts: Buffer[] = [];
+  /** null until a Buffer part comes: most replies are text only */
+  parts: Buffer[] | null = null;
   text = '';
   size = 0;
 
@@ -31,27 +32,28 @@ class Sink {
 
   buf(b: Buffer): void {
     this.flushText();
-    this.parts.push(b);
+    (this.parts ??= []).push(b);
     this.size += b.length;
   }
 
   flushText(): void {
     if (this.text.length === 0) return;
     const b = Buffer.from(this.text, 'latin1');
-    this.parts.push(b);
+    (this.parts ??= []).push(b);
     this.size += b.length;
     this.text = '';
   }
 
   /** the text itself when no Buffer part was added */
   toStringOrBuffer(): string | Buffer {
-    return this.parts.length === 0 ? this.text : this.toBuffer();
+    return this.parts === null ? this.text : this.toBuffer();
   }
 
   toBuffer(): Buffer {
     this.flushText();
-    if (this.parts.length === 1) return this.parts[0]!;
-    return Buffer.concat(this.parts, this.size);
+    const parts = this.parts ?? [];
+    if (parts.length === 1) return parts[0]!;
+    return Buffer.concat(parts, this.size);
   }
 }
 
