@@ -88,6 +88,11 @@ export function parseLongLong(buf: Buffer, from: number, to: number): bigint | n
   return signed;
 }
 
+/** Requests of up to this many arguments get an argv of their size at once; a claimed count is not trusted past it. */
+const ARGV_PRESIZE = 16;
+/** #argv between requests: never written to */
+const NO_ARGS: string[] = [];
+
 /** Arguments up to this long are looked up in the recent-argument cache. */
 const INTERN_MAX_LEN = 32;
 const INTERN_SLOTS = 256;
@@ -143,7 +148,9 @@ export class CommandReader {
   #multibulkLen = 0;
   /** length of the bulk being read, or -1 when its `$` line is still to come */
   #bulkLen = -1;
-  #argv: string[] = [];
+  #argv: string[] = NO_ARGS;
+  /** arguments of the current multibulk request read so far */
+  #argc = 0;
   #argvBytes = 0;
   #failed: ReaderResult | null = null;
 
@@ -317,7 +324,9 @@ export class CommandReader {
         return { kind: 'command', argv: [] };
       }
       this.#multibulkLen = Number(ll);
-      this.#argv = [];
+      // sized up front when small: grown by push, a 3-word argv took a 17-slot store
+      this.#argv = this.#multibulkLen <= ARGV_PRESIZE ? new Array<string>(this.#multibulkLen) : [];
+      this.#argc = 0;
       this.#argvBytes = 0;
     }
 
@@ -356,7 +365,7 @@ export class CommandReader {
         // Only reachable when proto-max-bulk-len is raised past what V8 can hold as a string.
         return this.#fail('invalid bulk length', 'bulk larger than the runtime string limit');
       }
-      this.#argv.push(argString(this.#buf, this.#start, this.#start + this.#bulkLen));
+      this.#argv[this.#argc++] = argString(this.#buf, this.#start, this.#start + this.#bulkLen);
       this.#argvBytes += this.#bulkLen;
       this.#lineDone(this.#start + this.#bulkLen + 2);
       this.#bulkLen = -1;
@@ -364,7 +373,7 @@ export class CommandReader {
     }
 
     const argv = this.#argv;
-    this.#argv = [];
+    this.#argv = NO_ARGS;
     this.#argvBytes = 0;
     this.#reqType = 0;
     return { kind: 'command', argv };
