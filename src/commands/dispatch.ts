@@ -53,15 +53,20 @@ function lookupTable(): ReadonlyMap<string, Lookup> {
  * the commands' own names (server.orig_commands).
  */
 export function resolveCommand(argv: readonly string[], renames: CommandRenames = null): ResolvedCommand | Reply {
-  const typed = argv[0]!.toLowerCase();
-  const name = renames === null ? typed : renames.get(typed);
-  const found = name === undefined ? undefined : lookupTable().get(name);
+  const name = renames === null ? argv[0]! : caseless(renames, argv[0]!);
+  const found = name === undefined ? undefined : caseless(lookupTable(), name);
   if (found === undefined) return replyError.unknownCommand(argv);
   if (found.subs === null || argv.length < 2) return found.top;
-  const sub = found.subs.get(argv[1]!.toLowerCase());
+  const sub = caseless(found.subs, argv[1]!);
   if (sub === undefined) return replyError.unknownSubcommand(argv[1]!, argv[0]!);
   return sub;
 }
+
+/**
+ * `map` is keyed by lower-case words: the word as typed first, as clients mostly send it, then
+ * lower-cased (toLowerCase makes a new string even when nothing changes).
+ */
+const caseless = <V>(map: ReadonlyMap<string, V>, word: string): V | undefined => map.get(word) ?? map.get(word.toLowerCase());
 
 const isResolved = (r: ResolvedCommand | Reply): r is ResolvedCommand => 'spec' in r;
 
