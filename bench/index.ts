@@ -4,6 +4,7 @@
  * figures.
  */
 import { pathToFileURL } from 'node:url';
+import { run as clientLoad } from './client-load.js';
 import { run as configFlush } from './config-flush.js';
 import { run as detection } from './detection-latency.js';
 import { run as failover } from './failover.js';
@@ -22,6 +23,7 @@ const BENCHES: Readonly<Record<string, (args: string[]) => Promise<void>>> = {
   'thread-messages': () => threadMessages(),
   'script-spawn': () => scriptSpawn(),
   'fleet-sim': fleetSim,
+  'client-load': clientLoad,
 };
 
 /** Leading words name benchmarks; everything from the first `-`-word on goes to each of them. */

@@ -72,6 +72,14 @@ export class AclUser {
     this.allChannels = pubsubAllChannels;
   }
 
+  /**
+   * `+@all` alone and every channel: no command or channel check can fail. The default user's
+   * usual state, so the dispatcher asks this first and skips building a query per command.
+   */
+  unrestricted(): boolean {
+    return this.allChannels && this.commandRules.length === 1 && this.commandRules[0] === '+@all';
+  }
+
   /** ACLCheckCommandPerm's command part */
   canRun(q: CommandQuery): boolean {
     let allowed = false;

@@ -18,6 +18,8 @@ interface Entry {
   readonly model: AclModel;
   /** no `user default` line and no ACL SETUSER default: the password follows `requirepass` */
   followRequirepass: boolean;
+  /** the `requirepass` last applied: hashing it again on every command cost a SHA-256 each */
+  requirepass: string | null | undefined;
 }
 
 const models = new WeakMap<ServerOptions, Entry>();
@@ -36,15 +38,24 @@ export function aclOf(server: ServerOptions): AclModel {
       if (name === DEFAULT_USER) defaultLine = true;
       model.loadUser(name, rules);
     }
-    entry = { model, followRequirepass: !defaultLine };
+    entry = { model, followRequirepass: !defaultLine, requirepass: undefined };
     models.set(server, entry);
   }
-  if (entry.followRequirepass) entry.model.setRequirepass(server.get('requirepass')?.[0] ?? null);
+  if (entry.followRequirepass) {
+    const pass = server.get('requirepass')?.[0] ?? null;
+    if (pass !== entry.requirepass) {
+      entry.model.setRequirepass(pass);
+      entry.requirepass = pass;
+    }
+  }
   return entry.model;
 }
 
 /** ACL SETUSER default: from now on the model, not `requirepass`, holds the default password. */
 export function detachDefaultFromRequirepass(server: ServerOptions): void {
   const entry = models.get(server);
-  if (entry) entry.followRequirepass = false;
+  if (entry) {
+    entry.followRequirepass = false;
+    entry.requirepass = undefined;
+  }
 }

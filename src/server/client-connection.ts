@@ -8,6 +8,13 @@
  * are queued the moment they are published, as Redis appends them to the output buffer during
  * the command that caused them.
  *
+ * Writes: replies are not written as each command finishes but once per turn of the event loop,
+ * after the poll phase has run every readable socket (setImmediate), as Redis writes every
+ * client's output in beforeSleep. One write per client per turn either way; but writes made back
+ * to back find a client that was woken by the first still running, where writes spread between
+ * the parsing of other sockets woke it again each time. That wake-up, paid by the writer, was a
+ * fifth of Argus's main thread with 1000 clients (bench client-load, docs/design.md).
+ *
  * Back-pressure: while a handler is pending or the unsent output is above OUTPUT_HIGH_WATER the
  * socket is paused, so a client that pipelines faster than it reads fills its own kernel buffers
  * rather than Argus's memory. Subscribers that stop reading are bounded by
@@ -18,7 +25,7 @@ import type { ClientSession, CommandResult, ServerStats } from '../commands/type
 import { isOverlapping } from '../commands/overlap.js';
 import { CommandReader, type ReaderLimits } from '../resp/command-reader.js';
 import { err, type Reply } from '../resp/reply.js';
-import { writeReplies, writeReply } from '../resp/reply-writer.js';
+import { renderReplies } from '../resp/reply-writer.js';
 import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import { clientInfoLine, formatAddr, type ClientDetails, type KillableClient } from './client-registry.js';
@@ -55,17 +62,27 @@ export const OUTPUT_HIGH_WATER = 64 * 1024;
 /** Overlapping commands one client may have waiting before its socket is paused. */
 const MAX_OVERLAP = 1024;
 
+/** Connections with output to write at the end of this turn of the event loop. */
+let writeQueue: (() => void)[] = [];
+
+function writeQueued(): void {
+  const queue = writeQueue;
+  writeQueue = [];
+  for (const write of queue) write();
+}
+
+/** Output as the writer renders it: a latin1 string (one char per byte) or bytes. */
+type Output = string | Buffer;
+
 /** A reply in request order: null while its command is still running. */
 interface ReplySlot {
-  bytes: Buffer | null;
+  bytes: Output | null;
 }
 /** networking.c PROTO_DUMP_LEN: how much of the query buffer a protocol-error log line shows */
 const PROTO_DUMP_LEN = 128;
 
 const isPromise = (v: unknown): v is PromiseLike<CommandResult> =>
   typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
-
-const isReplyList = (r: CommandResult): r is readonly Reply[] => Array.isArray(r);
 
 /** Non-printable bytes as `.`, as setProtocolError sanitises its sample. */
 const printable = (s: string): string => s.replace(/[^\x20-\x7e]/g, '.');
@@ -102,9 +119,15 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   readonly #deps: ConnectionDeps;
   readonly #reader: CommandReader;
   /** encoded replies and frames not yet handed to the socket */
-  #pending: Buffer[] = [];
+  #pending: Output[] = [];
   #pendingBytes = 0;
+  /** some of #pending is a Buffer (a pub/sub frame, a long or raw reply) */
+  #pendingBuffers = false;
   #flushScheduled = false;
+  readonly #flushQueued = (): void => {
+    this.#flushScheduled = false;
+    this.#flush();
+  };
   /** a command is running (its handler's Promise has not settled) */
   #busy = false;
   /**
@@ -299,7 +322,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
       }
       this.#appendResult(result);
     }
-    this.#flush();
+    this.#scheduleFlush();
     this.#updateReading();
     if (this.closeAfterReply || (this.#peerEnded && inputDone)) this.#finish();
   }
@@ -320,8 +343,8 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
     if (!overlap) this.#busy = false;
     if (this.#closed) return;
     slot.bytes = this.#encode(result);
-    // the replies at the head that are known go out, in order
-    while (this.#slots[0]?.bytes) this.#append(this.#slots.shift()!.bytes!);
+    // the replies at the head that are known go out, in order ('' too: a reply of nothing)
+    while (this.#slots.length > 0 && this.#slots[0]!.bytes !== null) this.#append(this.#slots.shift()!.bytes!);
     this.#run();
   }
 
@@ -338,7 +361,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
 
   /** setProtocolError: reply, log at verbose, close once the reply is out. */
   #protocolError(message: string, reason: string): void {
-    this.#appendInOrder(writeReply(err(`ERR ${message}`), this.resp));
+    this.#appendInOrder(renderReplies(err(`ERR ${message}`), this.resp));
     const q = this.#reader.buffered();
     const half = PROTO_DUMP_LEN / 2;
     const sample = q.length < PROTO_DUMP_LEN
@@ -359,45 +382,48 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
     this.#appendInOrder(this.#encode(result));
   }
 
-  #appendInOrder(bytes: Buffer): void {
+  #appendInOrder(bytes: Output): void {
     if (this.#slots.length > 0) this.#slots.push({ bytes });
     else this.#append(bytes);
   }
 
-  #encode(result: CommandResult): Buffer {
+  #encode(result: CommandResult): Output {
     try {
-      return isReplyList(result) ? writeReplies(result, this.resp) : writeReply(result, this.resp);
+      return renderReplies(result, this.resp);
     } catch (e) {
       // a malformed Reply from a handler must not take the process down
-      return writeReply(this.#internalError(e), this.resp);
+      return renderReplies(this.#internalError(e), this.resp);
     }
   }
 
-  #append(bytes: Buffer): void {
+  #append(bytes: Output): void {
     if (bytes.length === 0) return;
     this.#pending.push(bytes);
     this.#pendingBytes += bytes.length;
+    if (typeof bytes !== 'string') this.#pendingBuffers = true;
     this.#checkOutputLimits();
   }
 
   #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
+    if (this.#flushScheduled || this.#pending.length === 0) return;
     this.#flushScheduled = true;
-    // Frames published in one tick leave in one write.
-    queueMicrotask(() => {
-      this.#flushScheduled = false;
-      this.#flush();
-    });
+    if (writeQueue.length === 0) setImmediate(writeQueued);
+    writeQueue.push(this.#flushQueued);
   }
 
   #flush(): void {
     if (this.#closed || this.#pending.length === 0) return;
-    const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
+    const pending = this.#pending;
+    const data = pending.length === 1 ? pending[0]!
+      : !this.#pendingBuffers ? pending.join('')
+      : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)), this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#pendingBuffers = false;
     this.#deps.stats.totalNetOutputBytes += data.length;
     this.lastInteraction = this.#deps.clock.monotonic();
-    this.#socket.write(data);
+    if (typeof data === 'string') this.#socket.write(data, 'latin1');
+    else this.#socket.write(data);
   }
 
   /**
@@ -439,6 +465,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   /** Close after the last reply: QUIT, CLIENT KILL of self, a protocol error, or EOF. */
   #finish(): void {
     if (this.#closed || this.#waiting()) return;
+    this.#flush();
     this.#closed = true;
     const socket = this.#socket;
     socket.end(() => socket.destroy());

@@ -26,6 +26,18 @@ test('dispatch: NOPERM for a channel the user has no pattern for', async (t) => 
   t.not(one(await h.runAs(c, 'subscribe', 'allowed1')).t, 'error');
 });
 
+test('dispatch: +@all with a rule after it, or without every channel, is still checked', async (t) => {
+  const h = harness();
+  await h.run('acl', 'setuser', 'a', 'on', 'nopass', 'allchannels', '+@all', '-ping');
+  await h.run('acl', 'setuser', 'b', 'on', 'nopass', 'resetchannels', '+@all');
+  const a = h.connect({ user: 'a' });
+  const b = h.connect({ user: 'b' });
+  t.is(wire(await h.runAs(a, 'ping')), "-NOPERM User a has no permissions to run the 'ping' command\r\n");
+  t.not(one(await h.runAs(a, 'subscribe', 'ch')).t, 'error');
+  t.is(wire(await h.runAs(b, 'subscribe', 'ch')), '-NOPERM No permissions to access a channel\r\n');
+  t.not(one(await h.runAs(b, 'ping')).t, 'error');
+});
+
 test('dispatch: AUTH and HELLO pass the command check even for a user without them', async (t) => {
   const h = harness();
   await h.run('acl', 'setuser', 'none', 'on', '>pw', '-@all');

@@ -112,6 +112,20 @@ test('dispatch: NOAUTH before any command but AUTH, HELLO and QUIT when requirep
   t.deepEqual(one(await h.run('PING')), simple('PONG'));
 });
 
+test('dispatch: a requirepass set, changed or removed after the first command applies to the next one', async (t) => {
+  const h = harness();
+  h.client.authenticated = false;
+  t.deepEqual(one(await h.run('PING')), simple('PONG'));
+  h.server.set('requirepass', ['one']);
+  t.deepEqual(one(await h.run('PING')), err('NOAUTH Authentication required.'));
+  h.server.set('requirepass', ['two']);
+  t.deepEqual(one(await h.run('AUTH', 'one')), err('WRONGPASS invalid username-password pair or user is disabled.'));
+  t.deepEqual(one(await h.run('AUTH', 'two')), simple('OK'));
+  h.server.delete('requirepass');
+  h.client.authenticated = false;
+  t.deepEqual(one(await h.run('PING')), simple('PONG'));
+});
+
 test('dispatch: QUIT is allowed before authentication and closes after its reply', async (t) => {
   const h = harness();
   h.server.set('requirepass', ['secret']);

@@ -221,3 +221,14 @@ test('command-reader: random chunkings of a random command stream give the same 
     t.true(JSON.stringify(got) === JSON.stringify(expected), `round ${round}`);
   }
 });
+
+test('command-reader: short arguments repeated, and others of the same length, come out as sent', (t) => {
+  // the reader hands back a recent equal string for a short argument: equal bytes only
+  const words = Array.from({ length: 2000 }, (_, i) => `m${String(i).padStart(6, '0')}`);
+  words.push('\x00'.repeat(32), `${'\x00'.repeat(31)}\x01`, '\xff'.repeat(32), 'x'.repeat(33));
+  const stream = [...words, ...words.reverse()];
+  const input = stream.map((w) => `*2\r\n$3\r\nget\r\n$${w.length}\r\n${w}\r\n`).join('');
+  const got = whole(input);
+  t.is(got.length, stream.length);
+  t.true(got.every((argv, i) => JSON.stringify(argv) === JSON.stringify(['get', stream[i]])));
+});
