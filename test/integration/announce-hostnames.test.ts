@@ -161,6 +161,11 @@ async function scenario(t: ExecutionContext, impl: 'argus' | 'redis'): Promise<v
   await s.events.wait('+slave', `slave ${bracket(ip)}:${M} ${ip} ${M} @ m ${HOST} ${R}`, { from, timeout: 25_000 });
   old = (await replicaMaps(s)).filter((r) => r.port === String(M));
   t.deepEqual(old.map((r) => [r.name, r.ip]), [[`${bracket(ip)}:${M}`, ip]]);
+
+  // a peer with announce-hostnames no asks about the master by its IP: found, and voted for
+  await announceHostnames(s, 'no');
+  const peer = 'f'.repeat(40);
+  t.deepEqual(await call(s, 'SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', ip, String(R), '100', peer), [0, peer, 100]);
 }
 
 test.serial('announce-hostnames: Argus shows resolved IPs with no and names with yes, switching at once', (t) => scenario(t, 'argus'));
