@@ -113,7 +113,7 @@ export async function main(args: readonly string[]): Promise<void> {
   const dns = { timeoutMs: settings.dnsTimeoutMs, servers: settings.dnsServers };
   hostResolver.configure(dns, (level, msg) => log.log(level, msg));
 
-  const events = new EventBus(clock);
+  const events = new EventBus(clock, () => state.announceHostnames);
   // Logged at the event's level (debug events only there: they are never published).
   events.subscribe((e) => log.log(e.level, `${e.type} ${e.text}`));
 

@@ -50,6 +50,12 @@ export interface ShardServices {
   markDirty(master: string): void;
   /** persisted state changed (new replica, epochs, address): the main thread rewrites the config */
   requestFlush(): void;
+  /**
+   * A hostname resolved for the first time or to a new IP: facts carry the resolved IPs of the
+   * masters' and replicas' names, so every master's are looked at again. Rare (a link's connect
+   * finds a new answer), never per PING.
+   */
+  hostResolved(): void;
   /** TILT bookkeeping: a valid reply arrived from an instance after the last stall */
   noteFreshReply(): void;
   /** a log line for the main thread's logger (not an event: never published) */
@@ -112,6 +118,11 @@ export interface MasterCoordinator {
   forgetSentinel(runid: string): void;
   /** perform effects a rule run elsewhere in the shard produced for this master */
   apply(effects: readonly Effect[]): void;
+  /**
+   * The IP a hostname last resolved to in this shard (RuleContext.lookupIp), for what leaves the
+   * shard: views and facts carry it beside each name (Addr.ip). Undefined when not known.
+   */
+  lookupIp(host: string): string | undefined;
 }
 
 export type CoordinatorFactory = (config: MasterRecord, services: ShardServices) => MasterCoordinator;

@@ -4,6 +4,7 @@ import { DEFAULT_DNS_SETTINGS, HostResolver } from '../links/host-resolver.js';
 import { PeerLinks } from '../links/peer-links.js';
 import { clientTlsOptions } from '../links/tls-context.js';
 import type { ConnectionKind, LinkCredentials, LinkReply } from '../links/types.js';
+import type { AnnounceContext } from '../sentinel/addr-match.js';
 import type { Effect } from '../sentinel/effects.js';
 import { startUserFailover } from '../sentinel/failover.js';
 import type { FailoverContext } from '../sentinel/failover-context.js';
@@ -40,7 +41,11 @@ const peerActors = new Map<string, SharedPeer>();
  */
 let shardResolver: HostResolver | null = null;
 function resolverOf(services: ShardServices): HostResolver {
-  shardResolver ??= new HostResolver({ log: (level, message) => services.log(level, message) });
+  shardResolver ??= new HostResolver({
+    log: (level, message) => services.log(level, message),
+    // facts carry the resolved IPs (GET-MASTER-ADDR-BY-NAME with announce-hostnames no)
+    onChange: () => services.hostResolved(),
+  });
   shardResolver.configure(services.globals().dns ?? DEFAULT_DNS_SETTINGS);
   return shardResolver;
 }
@@ -183,6 +188,10 @@ class Coordinator implements MasterCoordinator, ActorHost {
     this.changed();
   }
 
+  lookupIp(host: string): string | undefined {
+    return this.#resolver.cached(host);
+  }
+
   // ActorHost
 
   /** The context of every rule: monitoring's, plus the epoch and chance the cluster rules need. */
@@ -245,7 +254,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
   #applyOne(e: Effect): 'stop' | void {
     switch (e.kind) {
       case 'event': {
-        const text = instanceDescription(e.instance, e.master);
+        const text = instanceDescription(e.instance, e.master, this.#announce());
         this.#emit(e.level, e.type, e.detail === undefined ? text : `${text} ${e.detail}`);
         return;
       }
@@ -383,6 +392,11 @@ class Coordinator implements MasterCoordinator, ActorHost {
     this.#addActor(this.master, 0);
     for (const r of this.master.replicas.values()) this.#addActor(r, 0);
     this.#services.markDirty(this.name);
+  }
+
+  /** How event texts show addresses (sentinel.c announceSentinelAddr): names, or their IPs. */
+  #announce(): AnnounceContext {
+    return { announceHostnames: this.#services.globals().announceHostnames, lookupIp: this.#lookupIp };
   }
 
   #emit(level: 'debug' | 'verbose' | 'notice' | 'warning', type: string, text: string): void {

@@ -15,7 +15,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SentinelEvent } from '../events/event.js';
 import type { LineLevel } from '../runtime/logger.js';
-import { addrName, type Addr } from '../sentinel/address.js';
+import { addrName, isIpLiteral, type Addr } from '../sentinel/address.js';
 import {
   newReplicaRecord,
   newSentinelRecord,
@@ -30,7 +30,7 @@ import {
 import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 
 /** Bumped whenever a message shape changes; a worker of another version is refused at start. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Whole records: what a shard is given (MONITOR, a restart) and what commands are shown (views)
@@ -62,26 +62,43 @@ export type MasterSnapshot = Readonly<
 
 type Row = Record<string, unknown>;
 
+/** A shard's resolver cache (RuleContext.lookupIp): the last IP a hostname resolved to. */
+export type IpOf = (host: string) => string | undefined;
+
+/**
+ * `addr` as it leaves its shard: a name with the IP it resolves to (Addr.ip, the shard's
+ * cache, else what the address already carried), an IP literal as it is.
+ */
+export function withIp(addr: Addr, ipOf: IpOf | undefined): Addr {
+  if (isIpLiteral(addr.host)) return { host: addr.host, port: addr.port };
+  const ip = ipOf?.(addr.host) ?? addr.ip;
+  return ip === undefined ? { host: addr.host, port: addr.port } : { host: addr.host, port: addr.port, ip };
+}
+
 /**
  * A record's plain fields, links and addresses copied rather than shared; the INFO text (the bulk
  * of a record, fetched only by SENTINEL INFO-CACHE) and the collections are left out.
  */
-function copyFields(from: object): Row {
+function copyFields(from: object, ipOf?: IpOf): Row {
   const src = from as Row;
   const out: Row = {};
   for (const key of Object.keys(src)) {
     if (key === 'info' || key === 'replicas' || key === 'sentinels' || key === 'renamedCommands') continue;
     const v = src[key];
-    out[key] = key === 'link' || key === 'addr' ? { ...(v as object) } : v;
+    out[key] = key === 'addr' ? withIp(v as Addr, ipOf) : key === 'link' ? { ...(v as object) } : v;
   }
   return out;
 }
 
-export function toSnapshot(m: MasterRecord): MasterSnapshot {
-  const out = copyFields(m);
+/**
+ * `ipOf`: in a shard, its resolver cache, so every address that is a name carries its resolved
+ * IP (what the instance maps print with announce-hostnames no).
+ */
+export function toSnapshot(m: MasterRecord, ipOf?: IpOf): MasterSnapshot {
+  const out = copyFields(m, ipOf);
   out.renamedCommands = [...m.renamedCommands.values()].map((rc) => ({ ...rc }));
-  out.replicas = [...m.replicas.values()].map((r) => copyFields(r));
-  out.sentinels = [...m.sentinels.values()].map((s) => copyFields(s));
+  out.replicas = [...m.replicas.values()].map((r) => copyFields(r, ipOf));
+  out.sentinels = [...m.sentinels.values()].map((s) => copyFields(s, ipOf));
   return out as unknown as MasterSnapshot;
 }
 
@@ -128,8 +145,11 @@ export function operatorKey(m: MasterRecord): string {
  * (ShardApi.view). The main thread keeps only what it needs without asking: what the config
  * rewrite writes (the address, epochs, the vote, known replicas and sentinels) and what
  * GET-MASTER-ADDR-BY-NAME answers (the address, or the promoted replica's during the last
- * failover steps). A shard sends a master's facts when they differ from the last ones it sent:
- * a PING answered on time changes none of them, so a quiet fleet sends nothing.
+ * failover steps). The master's and replicas' addresses carry the IP their names resolve to
+ * (Addr.ip), so that answer, INFO's master lines and the main thread's events can show the IP
+ * with announce-hostnames no. A shard sends a master's facts when they differ from the last
+ * ones it sent: a PING answered on time changes none of them, so a quiet fleet sends nothing;
+ * a name that resolves to a new IP does.
  */
 export interface MasterFacts {
   readonly name: string;
@@ -145,18 +165,19 @@ export interface MasterFacts {
   readonly sentinels: readonly { readonly runid: string; readonly addr: Addr }[];
 }
 
-export function factsOf(m: MasterRecord): MasterFacts {
+/** `ipOf`: in a shard, its resolver cache (see MasterFacts). */
+export function factsOf(m: MasterRecord, ipOf?: IpOf): MasterFacts {
   let promoted: string | null = null;
   const replicas: Addr[] = [];
   for (const r of m.replicas.values()) {
-    replicas.push(r.addr);
+    replicas.push(withIp(r.addr, ipOf));
     if (r.flags & SRI.PROMOTED) promoted = r.name;
   }
   const sentinels: { runid: string; addr: Addr }[] = [];
   for (const s of m.sentinels.values()) if (s.runid !== null) sentinels.push({ runid: s.runid, addr: s.addr });
   return {
     name: m.name,
-    addr: m.addr,
+    addr: withIp(m.addr, ipOf),
     configEpoch: m.configEpoch,
     leader: m.leader,
     leaderEpoch: m.leaderEpoch,
@@ -169,8 +190,8 @@ export function factsOf(m: MasterRecord): MasterFacts {
 
 /** A compact text of the facts: equal texts, equal facts. */
 export function factsKey(f: MasterFacts): string {
-  let key = `${f.addr.host} ${f.addr.port} ${f.configEpoch} ${f.leader ?? ''} ${f.leaderEpoch} ${f.failoverState} ${f.promoted ?? ''}`;
-  for (const r of f.replicas) key += `|${r.host} ${r.port}`;
+  let key = `${f.addr.host} ${f.addr.port} ${f.addr.ip ?? ''} ${f.configEpoch} ${f.leader ?? ''} ${f.leaderEpoch} ${f.failoverState} ${f.promoted ?? ''}`;
+  for (const r of f.replicas) key += `|${r.host} ${r.port} ${r.ip ?? ''}`;
   key += '|';
   for (const s of f.sentinels) key += `|${s.runid} ${s.addr.host} ${s.addr.port}`;
   return key;
@@ -193,6 +214,7 @@ export function applyFacts(record: MasterRecord, f: MasterFacts, now: number): v
   for (const addr of f.replicas) {
     const name = addrName(addr);
     const r = record.replicas.get(name) ?? newReplicaRecord(name, { ...addr }, record, now);
+    r.addr = { ...addr };
     r.flags = name === f.promoted ? r.flags | SRI.PROMOTED : r.flags & ~SRI.PROMOTED;
     replicas.set(name, r);
   }

@@ -141,6 +141,10 @@ export class ShardRuntime implements ShardApi {
         this.#checkAll = true;
         this.#soon(false);
       },
+      hostResolved: () => {
+        this.#checkAll = true;
+        this.#soon(false);
+      },
       noteFreshReply: () => {
         this.#freshReplies++;
         if (!this.#globals.tilt) return;
@@ -255,7 +259,7 @@ export class ShardRuntime implements ShardApi {
     const out: MasterSnapshot[] = [];
     for (const name of names ?? this.#hosted.keys()) {
       const h = this.#hosted.get(name);
-      if (h) out.push(toSnapshot(h.coordinator.master));
+      if (h) out.push(toSnapshot(h.coordinator.master, ipOf(h)));
     }
     return out;
   }
@@ -265,7 +269,7 @@ export class ShardRuntime implements ShardApi {
   }
 
   factsAll(): StampedFacts[] {
-    return [...this.#hosted.values()].map((h) => ({ gen: h.gen, facts: factsOf(h.coordinator.master) }));
+    return [...this.#hosted.values()].map((h) => ({ gen: h.gen, facts: factsOf(h.coordinator.master, ipOf(h)) }));
   }
 
   shutdown(): void {
@@ -358,7 +362,7 @@ export class ShardRuntime implements ShardApi {
   #changedFacts(): StampedFacts[] {
     const out: StampedFacts[] = [];
     const look = (h: Hosted): void => {
-      const facts = factsOf(h.coordinator.master);
+      const facts = factsOf(h.coordinator.master, ipOf(h));
       const key = factsKey(facts);
       if (key === h.sentKey) return;
       h.sentKey = key;
@@ -438,8 +442,10 @@ export class ShardRuntime implements ShardApi {
     this.removeMaster(snapshot.name);
     this.#guard(snapshot.name, 'start', () => {
       const coordinator = this.#opts.factory(fromSnapshot(snapshot), this.#services);
-      // the main thread handed us these facts: nothing to send until they change
+      // the main thread handed us these facts (with the IPs it knows): nothing to send until they
+      // change, which they do if this shard already knows an IP the main thread does not
       this.#hosted.set(snapshot.name, { coordinator, gen, sentKey: factsKey(factsOf(coordinator.master)) });
+      this.#services.markDirty(snapshot.name);
       coordinator.start();
     });
   }
@@ -456,6 +462,9 @@ export class ShardRuntime implements ShardApi {
     }
   }
 }
+
+/** The resolver cache of a master's shard, for the addresses its views and facts carry. */
+const ipOf = (h: Hosted) => (host: string): string | undefined => h.coordinator.lookupIp(host);
 
 /** One log line for an error: `Name: message (first stack frame)`; log lines never span lines. */
 export function errorText(e: unknown): string {

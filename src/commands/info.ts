@@ -1,8 +1,10 @@
 import type { MasterBrief } from '../actors/protocol.js';
+import { announceHost } from '../sentinel/addr-match.js';
 import { SRI } from '../sentinel/instance.js';
 import { bulk } from '../resp/reply.js';
 import { ARGUS_VERSION } from '../version.js';
 import { clientsSection, cpuSection, formatSection, serverSection, statsSection } from './info-sections.js';
+import { announceOf } from './sentinel/instance-map.js';
 import { scriptQueueOf } from './sentinel/script-queue.js';
 import type { ArgusCommandSpec } from './spec.js';
 import type { SentinelContext } from './types.js';
@@ -27,8 +29,8 @@ export function sentinelSection(ctx: SentinelContext, briefs: readonly MasterBri
     if (!m) return [];
     linkErrors += b.linkErrors;
     const status = b.flags & SRI.O_DOWN ? 'odown' : b.flags & SRI.S_DOWN ? 'sdown' : 'ok';
-    // the record's own address, IPv6 unbracketed, as Redis prints it
-    const addr = `${m.addr.host}:${m.addr.port}`;
+    // the record's own address, announced (announceSentinelAddr), IPv6 unbracketed, as Redis prints it
+    const addr = `${announceHost(m.addr, announceOf(ctx))}:${m.addr.port}`;
     const counts = `slaves=${b.replicas},sentinels=${b.sentinels + 1}`;
     return [[`master${i}`, `name=${m.name},status=${status},address=${addr},${counts}`] as const];
   });

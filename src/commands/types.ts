@@ -136,8 +136,9 @@ export interface ScriptControl {
    * <to-ip> <to-port>` and return true; without a script, return false. `state` is always
    * `start` in Redis 7 (scripts.md §1). Call it (a) as leader when the promoted replica reports
    * role:master, with from = the old master address and to = the promoted replica's; (b) as
-   * observer when a hello switches the master address. Addresses are passed as the records
-   * hold them (hostnames with announce-hostnames). Never blocks: the script starts later.
+   * observer when a hello switches the master address. Addresses are passed announced
+   * (announceSentinelAddr): hostnames with announce-hostnames yes, else the IPs they resolve to.
+   * Never blocks: the script starts later.
    */
   clientReconfig(
     master: string,

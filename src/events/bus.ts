@@ -14,9 +14,15 @@ const MAX_TEXT = 1024 - 1;
 export class EventBus {
   readonly #sinks: EventSink[] = [];
   readonly #clock: Clock;
+  readonly #announceHostnames: () => boolean;
 
-  constructor(clock: Clock) {
+  /**
+   * `announceHostnames`: the setting as it is now (sentinel announce-hostnames). Without it,
+   * instance descriptions show addresses as the records hold them.
+   */
+  constructor(clock: Clock, announceHostnames: () => boolean = () => true) {
     this.#clock = clock;
+    this.#announceHostnames = announceHostnames;
   }
 
   subscribe(sink: EventSink): () => void {
@@ -29,10 +35,11 @@ export class EventBus {
 
   /**
    * An event about an instance: the text is the instance description, then `detail` after one
-   * space when given. `master` is the instance's master (the record itself for a master).
+   * space when given. `master` is the instance's master (the record itself for a master). On the
+   * main thread a name's IP is the one its shard last reported with the master's facts.
    */
   instanceEvent(level: EventLevel, type: string, ri: InstanceRecord, master: MasterRecord, detail?: string): void {
-    const desc = instanceDescription(ri, master);
+    const desc = instanceDescription(ri, master, { announceHostnames: this.#announceHostnames() });
     this.publish(level, type, detail === undefined ? desc : `${desc} ${detail}`, master.name);
   }
 

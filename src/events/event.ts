@@ -1,3 +1,4 @@
+import { announceHost, announceName, type AnnounceContext } from '../sentinel/addr-match.js';
 import type { InstanceRecord, MasterRecord } from '../sentinel/instance.js';
 
 /** Sentinel's log levels for events; `debug` events are logged only, never published. */
@@ -16,12 +17,17 @@ export interface SentinelEvent {
   readonly time: number;
 }
 
+/** Addresses as the records hold them: names stay names. */
+const AS_HELD: AnnounceContext = { announceHostnames: true };
+
 /**
- * The instance description that starts most event texts:
- * `master <name> <ip> <port>` or `<slave|sentinel> <name> <ip> <port> @ <master> <ip> <port>`.
+ * The instance description that starts most event texts (sentinelEvent's `%@`):
+ * `master <name> <ip> <port>` or `<slave|sentinel> <name> <ip> <port> @ <master> <ip> <port>`,
+ * addresses and replica names as announceSentinelAddr shows them (`announce`: names, or their
+ * resolved IPs with announce-hostnames no).
  */
-export function instanceDescription(ri: InstanceRecord, master: MasterRecord | null): string {
-  const own = `${ri.kind} ${ri.name} ${ri.addr.host} ${ri.addr.port}`;
+export function instanceDescription(ri: InstanceRecord, master: MasterRecord | null, announce = AS_HELD): string {
+  const own = `${ri.kind} ${announceName(ri, announce)} ${announceHost(ri.addr, announce)} ${ri.addr.port}`;
   if (ri.kind === 'master' || master === null) return own;
-  return `${own} @ ${master.name} ${master.addr.host} ${master.addr.port}`;
+  return `${own} @ ${master.name} ${announceHost(master.addr, announce)} ${master.addr.port}`;
 }

@@ -78,6 +78,8 @@ export interface HostResolverOptions {
   readonly schedule?: Schedule;
   /** names kept in the cache (the oldest resolved is dropped beyond it) */
   readonly maxEntries?: number;
+  /** a name resolved for the first time, or to another IP than before (what cached() returns changed) */
+  readonly onChange?: (host: string, ip: string) => void;
 }
 
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -95,6 +97,7 @@ export class HostResolver {
   readonly #log: (level: LineLevel, message: string) => void;
   readonly #schedule: Schedule;
   readonly #maxEntries: number;
+  readonly #onChange: (host: string, ip: string) => void;
   readonly #cache = new Map<string, string>();
   readonly #inflight = new Map<string, Promise<string>>();
   /** what was last logged about each name, so a state is logged once */
@@ -106,6 +109,7 @@ export class HostResolver {
     this.#log = opts.log ?? (() => {});
     this.#schedule = opts.schedule ?? realSchedule;
     this.#maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.#onChange = opts.onChange ?? (() => {});
   }
 
   /** A resolver that follows argus-dns-timeout / argus-dns-servers. */
@@ -194,8 +198,10 @@ export class HostResolver {
   }
 
   #remember(key: string, ip: string): void {
+    const before = this.#cache.get(key);
     this.#cache.delete(key);
     this.#cache.set(key, ip);
+    if (before !== ip) this.#onChange(key, ip);
     if (this.#cache.size > this.#maxEntries) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) {

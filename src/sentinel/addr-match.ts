@@ -1,4 +1,5 @@
-import { isIpLiteral, isIpv6, type Addr } from './address.js';
+import { addrName, isIpLiteral, isIpv6, type Addr } from './address.js';
+import type { InstanceRecord } from './instance.js';
 import type { RuleContext } from './rule-context.js';
 
 type ResolveCtx = Pick<RuleContext, 'resolveHostnames' | 'lookupIp'>;
@@ -40,10 +41,30 @@ export function addrEqualsHostname(addr: Addr, hostname: string | null, ctx: Res
 }
 
 /**
- * sentinel.c announceSentinelAddr: the hostname with announce-hostnames, else the IP (for a
- * record that holds a name: its cached resolution, or the name when none is known).
+ * What decides how an address is shown: announce-hostnames and, in a shard, its resolver cache.
+ * Without `lookupIp` (the main thread) the IP the address carries from its shard is used.
  */
-export function announceHost(addr: Addr, ctx: Pick<RuleContext, 'announceHostnames' | 'lookupIp'>): string {
+export type AnnounceContext = Pick<RuleContext, 'announceHostnames' | 'lookupIp'>;
+
+/**
+ * sentinel.c announceSentinelAddr: the hostname with announce-hostnames, else the IP (for a
+ * record that holds a name: its cached resolution, else the IP the address carries from its
+ * shard (Addr.ip), or the name when none is known yet).
+ */
+export function announceHost(addr: Addr, ctx: AnnounceContext): string {
   if (ctx.announceHostnames || isIpLiteral(addr.host)) return addr.host;
-  return ctx.lookupIp?.(addr.host) ?? addr.host;
+  return ctx.lookupIp?.(addr.host) ?? addr.ip ?? addr.host;
+}
+
+/**
+ * The name an instance is shown by. sentinel.c names a replica by announceSentinelAddrAndPort
+ * when it creates it (`10.0.0.5:6379`, or `redis-1:6379` with announce-hostnames), so with
+ * announce-hostnames no a replica known by name is shown by its IP, as Redis shows it. Argus
+ * keys the record by the address as reported and derives the shown name when it is shown, so
+ * switching announce-hostnames renames it at once (Redis keeps the old name and, at the next
+ * INFO, adds a second record under the new one). Masters and peers keep their names.
+ */
+export function announceName(ri: InstanceRecord, ctx: AnnounceContext): string {
+  if (ri.kind !== 'slave' || ctx.announceHostnames || isIpLiteral(ri.addr.host)) return ri.name;
+  return addrName({ host: announceHost(ri.addr, ctx), port: ri.addr.port });
 }

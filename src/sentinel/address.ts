@@ -2,6 +2,13 @@
 export interface Addr {
   readonly host: string;
   readonly port: number;
+  /**
+   * sentinelAddr.ip for a host that is a name: its resolved IP as the owning shard's resolver
+   * last knew it. Filled only where a record leaves its shard (views, facts), so the main
+   * thread can show it; the shard's own rules ask RuleContext.lookupIp, which is always fresh.
+   * Absent for an IP literal and for a name not resolved yet.
+   */
+  readonly ip?: string;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -1,5 +1,6 @@
 import { instanceDescription } from '../events/event.js';
 import type { EventLevel } from '../events/event.js';
+import type { AnnounceContext } from './addr-match.js';
 import type { Effect } from './effects.js';
 import type { MasterRecord } from './instance.js';
 import type { RuleContext } from './rule-context.js';
@@ -50,11 +51,11 @@ export const textEvent = (level: EventLevel, type: string, text: string, master:
  * (+failover-end, +config-update-from: their text names the old address) are rendered here,
  * now, as `event-text` for the same master, so they keep the address they were emitted with.
  */
-export function freezeEvents(effects: Effect[]): void {
+export function freezeEvents(effects: Effect[], ctx: AnnounceContext): void {
   for (let i = 0; i < effects.length; i++) {
     const e = effects[i]!;
     if (e.kind !== 'event') continue;
-    const desc = instanceDescription(e.instance, e.master);
+    const desc = instanceDescription(e.instance, e.master, ctx);
     effects[i] = textEvent(e.level, e.type, e.detail === undefined ? desc : `${desc} ${e.detail}`, e.master);
   }
 }

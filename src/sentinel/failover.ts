@@ -330,7 +330,7 @@ function detectEnd(master: MasterRecord, promoted: ReplicaRecord | null, ctx: Fa
  */
 export function switchToPromotedSlave(master: MasterRecord, ctx: FailoverContext, out: Effect[] = []): Effect[] {
   const ref = promotedSlave(master)?.addr ?? master.addr;
-  freezeEvents(out);
+  freezeEvents(out, ctx);
   const text = `${master.name} ${announceHost(master.addr, ctx)} ${master.addr.port} ${announceHost(ref, ctx)} ${ref.port}`;
   out.push(textEvent('warning', '+switch-master', text, master));
   out.push(...(resetMasterAndChangeAddress(master, ref.host, ref.port, ctx) ?? []));

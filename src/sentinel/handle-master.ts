@@ -34,7 +34,7 @@ export function handleMaster(master: MasterRecord, ctx: FailoverContext): Effect
   out.push(...startFailoverIfNeeded(master, ctx));
   if (wasIdle && master.flags & SRI.FAILOVER_IN_PROGRESS) out.push(...askMasterStateToOtherSentinels(master, ctx, true));
   // The state machine may switch the master's address: what was said so far keeps the old one.
-  if (master.failoverState === 'reconf_slaves' || master.failoverState === 'update_config') freezeEvents(out);
+  if (master.failoverState === 'reconf_slaves' || master.failoverState === 'update_config') freezeEvents(out, ctx);
   out.push(...failoverStateMachine(master, ctx));
   out.push(...askMasterStateToOtherSentinels(master, ctx, false));
   return out;

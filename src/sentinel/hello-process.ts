@@ -132,7 +132,7 @@ export function processHelloMessage(
       out.push(instanceEvent('warning', '+config-update-from', si, master));
       out.push(textEvent('warning', '+switch-master',
         `${master.name} ${announceHost(from, ctx)} ${from.port} ${hello.masterIp} ${hello.masterPort}`, master));
-      freezeEvents(out);
+      freezeEvents(out, ctx);
       const switched = resetMasterAndChangeAddress(master, hello.masterIp, hello.masterPort, ctx);
       if (switched !== null) out.push(...switched);
       out.push(...clientReconfig(master, 'observer', from, master.addr, ctx));

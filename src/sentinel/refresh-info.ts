@@ -5,6 +5,7 @@ import { parseInfo, type ParsedInfo } from './info-parse.js';
 import { newReplicaRecord, SRI, type InstanceRecord, type MasterRecord, type ReplicaRecord } from './instance.js';
 import { promotionConfirmed } from './promotion.js';
 import type { RuleContext } from './rule-context.js';
+import { sameAddrOrHostname } from './switch-master.js';
 
 /**
  * sentinel.c sentinelMasterLooksSane: the record is a master, reports itself one, is neither
@@ -51,6 +52,14 @@ const sendSlaveOf = (ri: ReplicaRecord, master: MasterRecord, to: Addr, ctx: Rul
  * A `slave<N>:` address not yet known under this master becomes a replica record
  * (createSentinelRedisInstance + `+slave` + flush). Refused as sentinel.c refuses: a port out
  * of range, or a hostname without resolve-hostnames. Names use the address as reported.
+ *
+ * Known means: a record of that name, or one at the same address by IP or by hostname
+ * (sentinelAddrOrHostnameEqual, names through the links' cache). sentinel.c looks a replica up
+ * by its announced address (sentinelRedisInstanceLookupSlave), so with announce-hostnames no a
+ * replica known by name (a known-replica line, the old master after a switch) and reported by
+ * IP in INFO is the same record; with yes it gets a second record. Argus keeps one in both
+ * cases: records are shown by their IP with announce-hostnames no, and a second record would
+ * show the same replica twice.
  */
 function discoverReplica(master: MasterRecord, host: string, port: number, ctx: RuleContext): Effect[] {
   if (port < 0 || port > 65535) return [];
@@ -58,6 +67,7 @@ function discoverReplica(master: MasterRecord, host: string, port: number, ctx: 
   const addr: Addr = { host, port };
   const name = addrName(addr);
   if (master.replicas.has(name)) return [];
+  for (const r of master.replicas.values()) if (sameAddrOrHostname(r.addr, addr, ctx)) return [];
   const replica = newReplicaRecord(name, addr, master, ctx.now);
   master.replicas.set(name, replica);
   return [

@@ -91,7 +91,9 @@ export function getLeader(master: MasterRecord, epoch: number, ctx: FailoverCont
  * getSentinelRedisInstanceByAddrAndRunID over the monitored masters, as IS-MASTER-DOWN-BY-ADDR
  * uses it: by the master record's address, never by name. The address must be one sentinel.c
  * could build (port 0–65535; an IP literal unless resolve-hostnames is on); it matches when the
- * ports are equal and the IPs are equal or the hosts are equal ignoring case.
+ * ports are equal and the IPs are equal or the hosts are equal ignoring case. A master held by
+ * name has its IP from the links' cache, or, on the main thread (no cache), from its shard's
+ * facts (Addr.ip): peers with announce-hostnames no ask by that IP.
  */
 export function findMasterByAddr(
   masters: Iterable<MasterRecord>,
@@ -106,7 +108,7 @@ export function findMasterByAddr(
   for (const m of masters) {
     if (m.addr.port !== port) continue;
     if (m.addr.host.toLowerCase() === host.toLowerCase()) return m;
-    const ip = ipOf(m.addr.host);
+    const ip = ipOf(m.addr.host) ?? (m.addr.ip === undefined ? null : canonicalIp(m.addr.ip));
     if (ip !== null && wantIp !== null && ip === wantIp) return m;
   }
   return null;

@@ -255,7 +255,7 @@ export function harness(): Harness {
   const state = newSentinelState();
   state.myid = MY_ID;
   const server = new ServerOptions();
-  const events = new EventBus(clock);
+  const events = new EventBus(clock, () => state.announceHostnames);
   const clients = new FakeClients();
   const monitors = new FakeMonitors(state);
   const scripts = new FakeScripts();

@@ -63,6 +63,10 @@ class FakeCoordinator implements MasterCoordinator {
 
   apply(): void {}
 
+  lookupIp(): undefined {
+    return undefined;
+  }
+
   start(): void {
     const m = this.master;
     const now = this.#services.clock.monotonic();

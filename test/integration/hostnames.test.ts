@@ -133,14 +133,17 @@ test.serial('hostnames: once the slow resolver answers, the master is monitored 
   t.is(logCount(new RegExp(`Hostname ${MASTER_NAME} resolves again, to 127\\.0\\.0\\.1`)), 1);
 
   const name = `${REPLICA_NAME}:${replica.port}`;
-  // (the address shown after the name is not checked: with announce-hostnames no, Redis shows
-  // the resolved IP there, which Argus's event texts do not do yet)
-  await events.wait('+slave', new RegExp(`^slave ${name.replace(/\./g, '\\.')} \\S+ ${replica.port} @ mymaster \\S+ ${master.port}$`));
+  // Discovered before its name resolved, so its +slave shows the name where Redis, resolving
+  // on the spot, shows the IP (announce-hostnames no); the master is shown by its IP.
+  await events.wait('+slave', new RegExp(`^slave ${name.replace(/\./g, '\\.')} ${REPLICA_NAME.replace(/\./g, '\\.')} ${replica.port} @ mymaster 127\\.0\\.0\\.1 ${master.port}$`));
   const r = await waitFor(async () => {
     const list = (await client.call('SENTINEL', 'REPLICAS', 'mymaster')).value as string[][];
-    const f = fields(list.find((x) => fields(x).name === name) ?? []);
+    const f = fields(list.find((x) => fields(x).port === String(replica.port)) ?? []);
     return f.flags === 'slave' && f['master-link-status'] === 'ok' ? f : null;
   }, { timeout: DNS_TIMEOUT_MS + 15_000, what: 'replica connected' });
+  // once resolved, shown by its IP (announce-hostnames no), as Redis names it
+  t.is(r.name, `127.0.0.1:${replica.port}`);
+  t.is(r.ip, '127.0.0.1');
   // master_host 127.0.0.1 names the master: the rules compare it with the cached address
   t.is(r['master-host'], '127.0.0.1');
   t.is(dns.queriesFor(REPLICA_NAME, 'A').length >= 1, true);

@@ -1,13 +1,19 @@
 import { arrayOf, bulk, nullArray } from '../../resp/reply.js';
+import { announceHost } from '../../sentinel/addr-match.js';
 import { currentMasterAddr } from '../../sentinel/state.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec, type CommandRun } from '../spec.js';
+import { announceOf } from './instance-map.js';
 
-/** the current address (the promoted replica's from reconf_slaves on); an unknown name is a null, not an error */
+/**
+ * The current address (the promoted replica's from reconf_slaves on), announced: the hostname,
+ * or with announce-hostnames no the IP it resolves to, which the master's shard sends up with
+ * its facts (no lookup here). An unknown name is a null, not an error.
+ */
 const run: CommandRun = ({ sentinel }, argv) => {
   const master = sentinel.state.masters.get(argv[2]!);
   if (master === undefined) return nullArray;
   const addr = currentMasterAddr(master);
-  return arrayOf(bulk(addr.host), bulk(String(addr.port)));
+  return arrayOf(bulk(announceHost(addr, announceOf(sentinel))), bulk(String(addr.port)));
 };
 
 const base = {

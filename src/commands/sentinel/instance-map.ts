@@ -1,6 +1,14 @@
 import { bulkMap, type Reply } from '../../resp/reply.js';
+import { announceHost, announceName, type AnnounceContext } from '../../sentinel/addr-match.js';
 import { SRI, type InstanceRecord } from '../../sentinel/instance.js';
 import { currentLinkError } from '../../sentinel/link-errors.js';
+import type { SentinelContext } from '../types.js';
+
+/**
+ * How replies show addresses, decided when the reply is made (SENTINEL CONFIG SET
+ * announce-hostnames applies to the next reply): names, or the IPs the shards resolved them to.
+ */
+export const announceOf = (sentinel: SentinelContext): AnnounceContext => ({ announceHostnames: sentinel.state.announceHostnames });
 
 /** Flag names in the order addReplySentinelRedisInstance prints them; `disconnected` is the link's. */
 const FLAG_NAMES: readonly (readonly [number | 'link', string])[] = [
@@ -35,12 +43,13 @@ type Field = readonly [string, string | number];
  * bulk string, conditional fields left out (not emptied). Ages are `now - t` on the monotonic
  * clock, so a wall-clock step never shows as a strange age.
  */
-export function instanceFields(ri: InstanceRecord, now: number): Field[] {
+export function instanceFields(ri: InstanceRecord, now: number, announce: AnnounceContext): Field[] {
   const { link } = ri;
   const f: Field[] = [
-    ['name', ri.name],
-    // announceSentinelAddr: the address as configured (a hostname with announce-hostnames)
-    ['ip', ri.addr.host],
+    // a replica's name and every `ip` as announceSentinelAddr shows them: the hostname with
+    // announce-hostnames yes, else its resolved IP (master-host stays as the replica reports it)
+    ['name', announceName(ri, announce)],
+    ['ip', announceHost(ri.addr, announce)],
     ['port', ri.addr.port],
     ['runid', ri.runid ?? ''],
     ['flags', flagsString(ri)],
@@ -101,11 +110,12 @@ export function instanceFields(ri: InstanceRecord, now: number): Field[] {
   return f;
 }
 
-export const instanceMap = (ri: InstanceRecord, now: number): Reply => bulkMap(instanceFields(ri, now));
+export const instanceMap = (ri: InstanceRecord, now: number, announce: AnnounceContext): Reply =>
+  bulkMap(instanceFields(ri, now, announce));
 
 /**
  * addReplyDictOfRedisInstances: replicas whose INFO said replica_announced:0 are left out of the
  * list (they still count in num-slaves and may still be promoted).
  */
-export const instanceMaps = (records: Iterable<InstanceRecord>, now: number): Reply[] =>
-  [...records].filter((ri) => ri.kind !== 'slave' || ri.replicaAnnounced).map((ri) => instanceMap(ri, now));
+export const instanceMaps = (records: Iterable<InstanceRecord>, now: number, announce: AnnounceContext): Reply[] =>
+  [...records].filter((ri) => ri.kind !== 'slave' || ri.replicaAnnounced).map((ri) => instanceMap(ri, now, announce));

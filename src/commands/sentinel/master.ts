@@ -1,12 +1,12 @@
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec, type CommandRun } from '../spec.js';
-import { instanceMap } from './instance-map.js';
+import { announceOf, instanceMap } from './instance-map.js';
 import { liveMaster } from './live-master.js';
 
 const run: CommandRun = async ({ sentinel }, argv) => {
   const master = await liveMaster(sentinel, argv[2]!);
   if (master === undefined) return replyError.noSuchMaster();
-  return instanceMap(master, sentinel.clock.monotonic());
+  return instanceMap(master, sentinel.clock.monotonic(), announceOf(sentinel));
 };
 
 const base = {

@@ -1,7 +1,7 @@
 import { array } from '../../resp/reply.js';
 import { writeReplies } from '../../resp/reply-writer.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec, type CommandRun } from '../spec.js';
-import { instanceMaps } from './instance-map.js';
+import { announceOf, instanceMaps } from './instance-map.js';
 
 /** Masters rendered per turn of the event loop. */
 export const MASTERS_PER_TURN = 256;
@@ -14,11 +14,12 @@ export const MASTERS_PER_TURN = 256;
  */
 const run: CommandRun = async ({ sentinel, client }) => {
   const masters = await sentinel.monitors.view(null);
-  if (masters.length <= MASTERS_PER_TURN) return array(instanceMaps(masters, sentinel.clock.monotonic()));
+  const announce = announceOf(sentinel);
+  if (masters.length <= MASTERS_PER_TURN) return array(instanceMaps(masters, sentinel.clock.monotonic(), announce));
   const parts: Buffer[] = [Buffer.from(`*${masters.length}\r\n`, 'latin1')];
   for (let i = 0; i < masters.length; i += MASTERS_PER_TURN) {
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-    const maps = instanceMaps(masters.slice(i, i + MASTERS_PER_TURN), sentinel.clock.monotonic());
+    const maps = instanceMaps(masters.slice(i, i + MASTERS_PER_TURN), sentinel.clock.monotonic(), announce);
     parts.push(writeReplies(maps, client.resp));
   }
   return { t: 'raw', bytes: Buffer.concat(parts) };

@@ -1,13 +1,13 @@
 import { array } from '../../resp/reply.js';
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec, type CommandRun } from '../spec.js';
-import { instanceMaps } from './instance-map.js';
+import { announceOf, instanceMaps } from './instance-map.js';
 import { liveMaster } from './live-master.js';
 
 const run: CommandRun = async ({ sentinel }, argv) => {
   const master = await liveMaster(sentinel, argv[2]!);
   if (master === undefined) return replyError.noSuchMaster();
-  return array(instanceMaps(master.replicas.values(), sentinel.clock.monotonic()));
+  return array(instanceMaps(master.replicas.values(), sentinel.clock.monotonic(), announceOf(sentinel)));
 };
 
 const base = {

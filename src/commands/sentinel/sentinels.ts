@@ -1,7 +1,7 @@
 import { array } from '../../resp/reply.js';
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec } from '../spec.js';
-import { instanceMaps } from './instance-map.js';
+import { announceOf, instanceMaps } from './instance-map.js';
 import { liveMaster } from './live-master.js';
 
 /** SENTINEL SENTINELS <name>: the peers known for a master (this sentinel is never listed). */
@@ -15,6 +15,6 @@ export const sentinelsSubcommand: ArgusCommandSpec = {
   async run({ sentinel }, argv) {
     const master = await liveMaster(sentinel, argv[2]!);
     if (master === undefined) return replyError.noSuchMaster();
-    return array(instanceMaps(master.sentinels.values(), sentinel.clock.monotonic()));
+    return array(instanceMaps(master.sentinels.values(), sentinel.clock.monotonic(), announceOf(sentinel)));
   },
 };

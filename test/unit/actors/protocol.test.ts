@@ -183,6 +183,47 @@ test('factsKey: unchanged by what a PING, an INFO or a hello changes; changed by
   }
 });
 
+test('toSnapshot, factsOf: a name carries the IP the shard resolved it to; an IP literal carries none', (t) => {
+  const m = master();
+  m.addr = { host: 'redis-0', port: 6379 };
+  m.replicas.set('redis-1:6379', newReplicaRecord('redis-1:6379', { host: 'redis-1', port: 6379 }, m, NOW));
+  m.sentinels.get(RUNID)!.addr = { host: 'sentinel-0', port: 26379 };
+  const ipOf = (h: string): string | undefined => ({ 'redis-0': '10.1.0.1', 'redis-1': '10.1.0.2', 'sentinel-0': '10.1.0.9' })[h];
+  const s = toSnapshot(m, ipOf);
+  t.deepEqual(s.addr, { host: 'redis-0', port: 6379, ip: '10.1.0.1' });
+  t.deepEqual(s.replicas.map((r) => r.addr), [
+    { host: '10.0.0.2', port: 6379 },
+    { host: '10.0.0.3', port: 6379 },
+    { host: 'redis-1', port: 6379, ip: '10.1.0.2' },
+  ]);
+  t.deepEqual(s.sentinels[0]!.addr, { host: 'sentinel-0', port: 26379, ip: '10.1.0.9' });
+  t.false('ip' in m.addr, 'the shard\'s own record is left as it was');
+  const f = wired(m);
+  t.deepEqual(factsOf(m, ipOf).addr, { host: 'redis-0', port: 6379, ip: '10.1.0.1' });
+  t.deepEqual(f.addr, { host: 'redis-0', port: 6379 }, 'no cache: nothing to carry');
+  // a name not resolved yet keeps what its address carried (the main thread's last word)
+  t.deepEqual(factsOf(fromSnapshot(s), () => undefined).addr, { host: 'redis-0', port: 6379, ip: '10.1.0.1' });
+});
+
+test('factsKey, applyFacts: a name resolving to a new IP is a change, and the main thread takes it', (t) => {
+  const record = master();
+  record.addr = { host: 'redis-0', port: 6379 };
+  const shard = fromSnapshot(toSnapshot(record));
+  shard.replicas.get('10.0.0.3:6379')!.flags |= SRI.PROMOTED;
+  shard.replicas.set('redis-1:6379', newReplicaRecord('redis-1:6379', { host: 'redis-1', port: 6379 }, shard, NOW));
+  record.replicas.set('redis-1:6379', newReplicaRecord('redis-1:6379', { host: 'redis-1', port: 6379 }, record, NOW));
+  const ips = new Map([['redis-0', '10.1.0.1'], ['redis-1', '10.1.0.2']]);
+  const ipOf = (h: string): string | undefined => ips.get(h);
+  const before = factsKey(factsOf(shard));
+  const resolved = factsKey(factsOf(shard, ipOf));
+  t.not(resolved, before);
+  ips.set('redis-1', '10.1.0.3');
+  t.not(factsKey(factsOf(shard, ipOf)), resolved, 'a replica\'s new IP');
+  applyFacts(record, decodeMessage(encodeMessage(factsOf(shard, ipOf), 'msgpack').data, 'msgpack') as MasterFacts, NOW);
+  t.deepEqual(record.addr, { host: 'redis-0', port: 6379, ip: '10.1.0.1' });
+  t.deepEqual(record.replicas.get('redis-1:6379')!.addr, { host: 'redis-1', port: 6379, ip: '10.1.0.3' }, 'a known replica record takes it too');
+});
+
 test('operatorKey: changes with operator-owned fields only', (t) => {
   const m = master();
   const key = operatorKey(m);

@@ -53,6 +53,9 @@ class Recorder implements MasterCoordinator {
   }
   forgetSentinel(runid: string): void { this.calls.push(`forget ${runid}`); }
   apply(effects: readonly unknown[]): void { this.calls.push(`apply ${effects.length}`); }
+  /** the shard's resolver cache, as a test sets it */
+  readonly resolved = new Map<string, string>();
+  lookupIp(host: string): string | undefined { return this.resolved.get(host); }
 }
 
 function setup(g: ShardGlobals = globals(), heartbeatMs = 100) {
@@ -147,6 +150,32 @@ test.serial('shard-runtime: an event about a master sends its changed facts with
   const b = await waitFor(() => batches().at(-1), { what: 'a batch' });
   t.deepEqual(b.events.map((e) => e.type), ['+switch-master']);
   t.deepEqual(b.facts.map((f) => f.facts.addr), [{ host: '127.0.0.2', port: 6380 }]);
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: a name that resolves anew sends the facts that carry it; views carry it too', async (t) => {
+  const { rt, made, batches } = setup();
+  const named = (name: string) =>
+    toSnapshot(newMasterRecord(name, { host: 'redis-0', port: 6379 }, 2, defaultTimings(), systemClock.monotonic()));
+  rt.addMasters([{ gen: 1, snapshot: named('a') }, { gen: 1, snapshot: snap('b') }]);
+  rt.flush();
+  t.deepEqual(batches(), [], 'nothing resolved: nothing to tell');
+  const a = made.get('a')!;
+  a.resolved.set('redis-0', '10.1.0.1');
+  a.services.hostResolved();
+  const b = await waitFor(() => batches().at(-1), { what: 'a batch' });
+  t.deepEqual(b.facts.map((f) => [f.facts.name, f.facts.addr]), [['a', { host: 'redis-0', port: 6379, ip: '10.1.0.1' }]]);
+  t.false(b.flushRequested, 'no config save for it');
+  t.deepEqual(rt.view(['a'])[0]!.addr, { host: 'redis-0', port: 6379, ip: '10.1.0.1' });
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: a master added with a name the shard already resolved has its IP sent up', async (t) => {
+  const { rt, made, batches } = setup();
+  rt.addMaster({ gen: 1, snapshot: toSnapshot(newMasterRecord('a', { host: 'redis-0', port: 6379 }, 2, defaultTimings(), 0)) });
+  made.get('a')!.resolved.set('redis-0', '10.1.0.1');
+  const b = await waitFor(() => batches().find((x) => x.facts.length > 0), { what: 'the facts' });
+  t.deepEqual(b.facts[0]!.facts.addr, { host: 'redis-0', port: 6379, ip: '10.1.0.1' });
   rt.shutdown();
 });
 

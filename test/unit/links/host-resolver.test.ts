@@ -199,6 +199,19 @@ test('host-resolver: logs on change only, not once per retry', async (t) => {
   ]);
 });
 
+test('host-resolver: onChange tells when a name resolves first, or to another IP, never for the same answer', async (t) => {
+  const dns = new FakeDns();
+  const changes: string[] = [];
+  const resolver = new HostResolver({ lookup: dns.lookup, onChange: (host, ip) => changes.push(`${host} ${ip}`) });
+  for (const ip of ['10.0.0.2', '10.0.0.2', '10.0.0.3']) {
+    const p = resolver.resolve('Redis-1.example');
+    dns.answer('Redis-1.example', ip);
+    await p;
+  }
+  await resolver.resolve('10.0.0.9');
+  t.deepEqual(changes, ['redis-1.example 10.0.0.2', 'redis-1.example 10.0.0.3']);
+});
+
 test('host-resolver: a lookup function that throws synchronously is a failed lookup', async (t) => {
   const resolver = new HostResolver({
     lookup: () => {

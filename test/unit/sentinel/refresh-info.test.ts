@@ -87,6 +87,26 @@ test('refresh-info: a replica hostname is refused without resolve-hostnames, acc
   t.deepEqual(eventLines(out), [`+slave slave redis-1.example:6380 redis-1.example 6380 @ ${M}`]);
 });
 
+test('refresh-info: a replica known by name and reported by its IP is the same record, not a second one', (t) => {
+  const m = masterAt();
+  replicaOf(m, 'redis-1.example', 6380);
+  const byIp = info('slave0:ip=10.0.0.7,port=6380,state=online');
+  const cached = ctxAt(T0, { resolveHostnames: true, lookupIp: (h) => (h.toLowerCase() === 'redis-1.example' ? '10.0.0.7' : undefined) });
+  t.deepEqual(refreshInstanceInfo(m, m, byIp, cached), []);
+  t.deepEqual([...m.replicas.keys()], ['redis-1.example:6380']);
+  // another port, or an IP the name does not resolve to, is another replica
+  const other = refreshInstanceInfo(m, m, info('slave0:ip=10.0.0.7,port=6381', 'slave1:ip=10.0.0.8,port=6380'), cached);
+  t.deepEqual(eventLines(other), [
+    `+slave slave 10.0.0.7:6381 10.0.0.7 6381 @ ${M}`,
+    `+slave slave 10.0.0.8:6380 10.0.0.8 6380 @ ${M}`,
+  ]);
+  // and by name when the record holds the IP (the name as INFO reports it, any case)
+  const n = masterAt();
+  replicaOf(n, '10.0.0.7', 6380);
+  t.deepEqual(refreshInstanceInfo(n, n, info('slave0:ip=REDIS-1.example,port=6380'), cached), []);
+  t.is(n.replicas.size, 1);
+});
+
 test('refresh-info: a replica port out of range is refused', (t) => {
   const m = masterAt();
   t.deepEqual(refreshInstanceInfo(m, m, info('slave0:ip=127.0.0.1,port=70000,state=online', 'slave1:ip=127.0.0.1,port=-1'), ctxAt(T0)), []);

@@ -164,6 +164,16 @@ test('is-master-down-by-addr: hosts compare ignoring case, IPv6 by canonical for
   t.is(findMasterByAddr([h], 'redis.local', 6379, failoverCtx(T0, { resolveHostnames: true })), h);
 });
 
+test('findMasterByAddr: a master held by name is found by the IP its shard resolved it to, on the main thread too', (t) => {
+  const m = masterAt(T0, 'redis-0', 6379);
+  const ctx = { resolveHostnames: true };
+  t.is(findMasterByAddr([m], '10.1.0.1', 6379, ctx), null, 'nothing known of the name');
+  m.addr = { host: 'redis-0', port: 6379, ip: '10.1.0.1' };
+  t.is(findMasterByAddr([m], '10.1.0.1', 6379, ctx), m, 'the IP the facts carry');
+  t.is(findMasterByAddr([m], '10.1.0.1', 6380, ctx), null);
+  t.is(findMasterByAddr([m], '10.1.0.1', 6379, { ...ctx, lookupIp: () => '10.1.0.2' }), null, 'a shard\'s cache is fresher');
+});
+
 test('getLeader: peers that voted in the current epoch count even when it moved past the failover epoch', (t) => {
   // Our failover runs in epoch 3, another master's vote request has since raised the epoch to 5:
   // our own vote (epoch 3) still counts for epoch 3, peers' votes count at the current epoch,

@@ -2,10 +2,13 @@ import test from 'ava';
 import { flagsString, instanceFields, instanceMaps } from '../../../../src/commands/sentinel/instance-map.js';
 import { MASTERS_PER_TURN } from '../../../../src/commands/sentinel/masters.js';
 import { writeReply } from '../../../../src/resp/reply-writer.js';
-import { array, arrayOf, bulk, bulkMap, err, nullArray } from '../../../../src/resp/reply.js';
+import { array, arrayOf, bulk, bulkMap, err, nullArray, type Reply } from '../../../../src/resp/reply.js';
 import { SRI } from '../../../../src/sentinel/instance.js';
 import { addKnownReplica, addKnownSentinel, createMaster } from '../../../../src/sentinel/state.js';
 import { harness, one } from '../../../helpers/fake-context.js';
+
+/** addresses as the records hold them */
+const AS_HELD = { announceHostnames: true };
 
 function setup() {
   const h = harness();
@@ -59,7 +62,7 @@ test('instance-map: conditional master fields appear in place when their conditi
   master.infoRefresh = t0 + 500;
   master.runid = 'f'.repeat(40);
   h.clock.advance(1000);
-  const names = instanceFields(master, h.clock.monotonic()).map(([k]) => k);
+  const names = instanceFields(master, h.clock.monotonic(), AS_HELD).map(([k]) => k);
   t.deepEqual(names, [
     'name', 'ip', 'port', 'runid', 'flags', 'link-pending-commands', 'link-refcount', 'failover-state',
     'last-ping-sent', 'last-ok-ping-reply', 'last-ping-reply', 's-down-time', 'o-down-time',
@@ -67,7 +70,7 @@ test('instance-map: conditional master fields appear in place when their conditi
     'num-slaves', 'num-other-sentinels', 'quorum', 'failover-timeout', 'parallel-syncs',
     'notification-script', 'client-reconfig-script',
   ]);
-  const f = new Map(instanceFields(master, h.clock.monotonic()));
+  const f = new Map(instanceFields(master, h.clock.monotonic(), AS_HELD));
   t.is(f.get('flags'), 's_down,o_down,master,failover_in_progress');
   t.is(f.get('failover-state'), 'select_slave');
   t.is(f.get('last-ping-sent'), 0);
@@ -165,11 +168,11 @@ test('instance-map: argus-link-error comes last, only while the instance refuses
   const replica = master.replicas.get('127.0.0.1:16380')!;
   const peer = master.sentinels.get('b'.repeat(40))!;
   const now = h.clock.monotonic();
-  for (const ri of [master, replica, peer]) t.false(instanceFields(ri, now).some(([k]) => k === 'argus-link-error'));
+  for (const ri of [master, replica, peer]) t.false(instanceFields(ri, now, AS_HELD).some(([k]) => k === 'argus-link-error'));
   const denied = "NOPERM this user has no permissions to run the 'info' command";
   for (const ri of [master, replica, peer]) {
     ri.link.permErrors = [{ command: 'INFO', error: denied }, { command: 'PUBLISH', error: 'NOPERM channels' }];
-    t.deepEqual(instanceFields(ri, now).at(-1), ['argus-link-error', denied]);
+    t.deepEqual(instanceFields(ri, now, AS_HELD).at(-1), ['argus-link-error', denied]);
   }
   const r = one(await h.run('sentinel', 'master', 'mymaster'));
   t.deepEqual(r.t === 'map' ? r.entries.at(-1) : null, ['argus-link-error', bulk(denied)]);
@@ -206,7 +209,7 @@ test('sentinel masters: beyond MASTERS_PER_TURN the reply is rendered in parts, 
     h.client.resp = resp;
     const reply = one(await h.run('sentinel', 'masters'));
     t.is(reply.t, 'raw', `RESP${resp}`);
-    const whole = writeReply(array(instanceMaps(h.state.masters.values(), now)), resp);
+    const whole = writeReply(array(instanceMaps(h.state.masters.values(), now, AS_HELD)), resp);
     t.true(reply.t === 'raw' && reply.bytes.equals(whole), `RESP${resp}: the same bytes`);
   }
 });
@@ -233,4 +236,75 @@ test('sentinel get-master-addr-by-name: host and port as bulk strings, null for 
 test('sentinel myid: the 40-character id', async (t) => {
   const { h } = setup();
   t.deepEqual(one(await h.run('sentinel', 'myid')), bulk(h.state.myid));
+});
+
+/** A master and replica held by name, with the IPs their shard resolved them to (facts). */
+function named() {
+  const h = harness();
+  h.state.resolveHostnames = true;
+  const created = createMaster(h.state, 'm', 'redis-0', 6379, 1, h.clock.monotonic());
+  if (!created.ok) throw new Error(created.error);
+  const master = created.value;
+  master.addr = { host: 'redis-0', port: 6379, ip: '10.1.0.1' };
+  addKnownReplica(h.state, master, 'redis-1', 6380, h.clock.monotonic());
+  const replica = master.replicas.get('redis-1:6380')!;
+  replica.addr = { host: 'redis-1', port: 6380, ip: '10.1.0.2' };
+  return { h, master, replica };
+}
+
+const field = (reply: Reply, name: string): Reply | undefined =>
+  reply.t === 'map' ? reply.entries.find(([k]) => k === name)?.[1] : undefined;
+
+test('announce-hostnames: replies show names with yes, resolved IPs with no, decided at reply time', async (t) => {
+  const { h, master, replica } = named();
+  const shown = async () => {
+    const m = one(await h.run('sentinel', 'master', 'm'));
+    const list = one(await h.run('sentinel', 'replicas', 'm'));
+    const r = list.t === 'array' ? list.items?.[0] : undefined;
+    const infoText = one(await h.run('info', 'sentinel'));
+    return {
+      addr: one(await h.run('sentinel', 'get-master-addr-by-name', 'm')),
+      master: [field(m, 'name'), field(m, 'ip')],
+      replica: [field(r!, 'name'), field(r!, 'ip'), field(r!, 'master-host')],
+      info: infoText.t === 'bulk' ? /master0:.*address=([^,]+),/.exec(String(infoText.b))?.[1] : undefined,
+    };
+  };
+  replica.slaveMasterHost = 'redis-0';
+  h.state.announceHostnames = true;
+  t.deepEqual(await shown(), {
+    addr: arrayOf(bulk('redis-0'), bulk('6379')),
+    master: [bulk('m'), bulk('redis-0')],
+    replica: [bulk('redis-1:6380'), bulk('redis-1'), bulk('redis-0')],
+    info: 'redis-0:6379',
+  });
+  h.state.announceHostnames = false;
+  t.deepEqual(await shown(), {
+    addr: arrayOf(bulk('10.1.0.1'), bulk('6379')),
+    master: [bulk('m'), bulk('10.1.0.1')],
+    // master-host is what the replica's INFO says, shown as it is (sentinel.c too)
+    replica: [bulk('10.1.0.2:6380'), bulk('10.1.0.2'), bulk('redis-0')],
+    info: '10.1.0.1:6379',
+  });
+  // the promoted replica's address is the current one: its IP too
+  replica.flags |= SRI.PROMOTED;
+  master.failoverState = 'reconf_slaves';
+  t.deepEqual(one(await h.run('sentinel', 'get-master-addr-by-name', 'm')), arrayOf(bulk('10.1.0.2'), bulk('6380')));
+  // a name no shard resolved yet is shown as it is
+  master.failoverState = 'none';
+  master.addr = { host: 'redis-0', port: 6379 };
+  t.deepEqual(one(await h.run('sentinel', 'get-master-addr-by-name', 'm')), arrayOf(bulk('redis-0'), bulk('6379')));
+});
+
+test('announce-hostnames: events the main thread publishes (+reset-master, +set) show the IP with no', async (t) => {
+  const { h } = named();
+  h.state.announceHostnames = false;
+  await h.run('sentinel', 'set', 'm', 'quorum', '2');
+  await h.run('sentinel', 'reset', 'm');
+  h.state.announceHostnames = true;
+  await h.run('sentinel', 'reset', 'm');
+  t.deepEqual(h.events.map((e) => `${e.type} ${e.text}`), [
+    '+set master m 10.1.0.1 6379 quorum 2',
+    '+reset-master master m 10.1.0.1 6379',
+    '+reset-master master m redis-0 6379',
+  ]);
 });
