@@ -198,14 +198,18 @@ export class InstanceActor {
   }
 
   /**
-   * Whether to evaluate SDOWN now. When the rule is about to declare a live connection down,
-   * the answer may already sit unread in the socket because this thread was busy: evaluate
+   * Whether to evaluate SDOWN now. When the rule is about to declare an instance down, what
+   * clears it may already be waiting unread because this thread was busy: a reply in the socket,
+   * or a connect the kernel completed (a link still `disconnected` here). Timers run before
+   * the poll phase of a loop iteration, so after a stall the deadline fires first: evaluate
    * once more after the event loop has read pending I/O (setImmediate runs after the poll
-   * phase), so a busy sentinel never blames an instance for its own delay.
+   * phase), so a busy sentinel never blames an instance for its own delay. (The disconnected
+   * case was not covered at first: a fleet's start-up, every thread busy connecting, showed it
+   * as `+sdown` and `-sdown` of healthy replicas in the same millisecond.)
    */
   #sdownDue(ctx: RuleContext): boolean {
     const ri = this.record;
-    if (ri.flags & SRI.S_DOWN || ri.link.disconnected || sdownDeadline(ri, this.#host.master, ctx) > ctx.now) {
+    if (ri.flags & SRI.S_DOWN || sdownDeadline(ri, this.#host.master, ctx) > ctx.now) {
       this.#drainedForSdown = false;
       return true;
     }

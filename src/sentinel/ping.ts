@@ -56,9 +56,14 @@ function updateDisconnected(ri: InstanceRecord): void {
  * forgotten so they go out at once if due (the shell also sends a PING now, as sentinel.c does).
  * For a link shared by several sentinel records, call it for each record.
  */
-export function onLinkConnected(ri: InstanceRecord, kind: ConnectionKind, _now: number): void {
+export function onLinkConnected(ri: InstanceRecord, kind: ConnectionKind, now: number): void {
   const { link } = ri;
   if (kind === 'cc') {
+    // Never pinged yet: the silence counted so far is the time the first connect took to be
+    // seen here. The connect timeout (1 s) is below any down-after, so a first connect that
+    // arrives later than that was completed by the kernel and noticed late by a busy thread
+    // (a fleet's start-up): the count starts with the PING that goes out now, not before.
+    if (link.lastPingTime === 0 && link.actPingTime !== 0) link.actPingTime = now;
     link.ccConnected = true;
     link.pendingCommands = 0;
     ri.helloSentTime = 0;

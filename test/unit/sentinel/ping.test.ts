@@ -112,10 +112,22 @@ test('ping: a new command connection starts clean and forgets INFO and hello sen
   m.infoSentTime = T0 + 5;
   m.helloSentTime = T0 + 6;
   m.link.actPingTime = T0 + 1;
+  m.link.lastPingTime = T0 + 1;
   onLinkConnected(m, 'cc', T0 + 10);
   t.like(m, { infoSentTime: 0, helloSentTime: 0 });
   t.is(m.link.pendingCommands, 0);
   t.is(m.link.actPingTime, T0 + 1, 'a PING pending before the drop still counts');
+});
+
+test('ping: a first command connection seen late starts the silence count with its first PING', (t) => {
+  const m = masterAt();
+  // created (and first attempted) at T0, never pinged; the connect is noticed 40 s later
+  onLinkConnected(m, 'cc', T0 + 40_000);
+  t.is(m.link.actPingTime, T0 + 40_000, 'the time the connect took is not silence of the instance');
+  onPingSent(m, T0 + 40_000);
+  onLinkDisconnected(m, 'cc', T0 + 40_100);
+  onLinkConnected(m, 'cc', T0 + 45_000);
+  t.is(m.link.actPingTime, T0 + 40_000, 'once pinged, a reconnect keeps counting as sentinel.c does');
 });
 
 test('ping: a dropped command connection counts as an unanswered PING from the drop on', (t) => {
