@@ -148,17 +148,19 @@ export async function main(args: readonly string[]): Promise<void> {
       void hooks.scripts.clientReconfig(master!, role as 'leader' | 'observer', st!, fromIp!, Number(fromPort), toIp!, Number(toPort)),
     crash: () => {
       // SENTINEL SIMULATE-FAILURE: the state that led here is saved and the events of the batch
-      // that asked for this are logged (they follow this call), then the process dies as Redis's
-      // does (sentinelSimFailureCrash: one warning line, exit 99). After the poll phase, so that
-      // a reply the shard sent before this batch (SENTINEL FAILOVER's +OK) is written first.
-      // save() now joins the save this batch asked for (one write, one log line).
-      const saved = saver.save();
-      setImmediate(() => {
-        void saved.finally(() => {
-          log.log('warning', 'Sentinel CRASH because of SENTINEL simulate-failure');
-          process.exit(99);
-        });
-      });
+      // that asked for this are logged (they come before this call), then the process dies as
+      // Redis's does (sentinelSimFailureCrash: one warning line, exit 99). The shard host calls
+      // this once the shard's earlier replies are in (SENTINEL FAILOVER's +OK); clients' replies
+      // leave in a setImmediate pass, so the exit comes a full turn after the save, behind it.
+      // save() joins the save this batch asked for (one write, one log line).
+      void saver.save().finally(() =>
+        setImmediate(() =>
+          setImmediate(() => {
+            log.log('warning', 'Sentinel CRASH because of SENTINEL simulate-failure');
+            process.exit(99);
+          }),
+        ),
+      );
     },
   });
   const timer = new JitterTimer(systemRandom, () => shards.tick());

@@ -30,7 +30,13 @@ export type ShardCalls = { [K in keyof ShardApi]: (...args: Parameters<ShardApi[
  * The main thread's handle on one worker's API. `exited` resolves with the exit code when the
  * worker goes; every pending and later call then rejects with ARGUS_ERR_SHARD_EXIT.
  */
-export function connectShardApi(worker: Worker, shard: number, exited: Promise<number>, onCall: () => void = () => {}): ShardCalls {
+export function connectShardApi(
+  worker: Worker,
+  shard: number,
+  exited: Promise<number>,
+  /** a call goes out; the function it returns is called once it has settled */
+  onCall: () => () => void = () => () => {},
+): ShardCalls {
   worker.setMaxListeners(0);
   const remote = comlink.wrap<ShardApi>(nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]));
   const gone = exited.then((code) => {
@@ -43,11 +49,13 @@ export function connectShardApi(worker: Worker, shard: number, exited: Promise<n
       // not a thenable: `await calls` or returning it from an async function must not call out
       if (method === 'then' || typeof method === 'symbol') return undefined;
       return (...args: unknown[]) => {
-        onCall();
+        const settled = onCall();
         const fn = (remote as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
         const call = fn(...args);
         call.catch(() => {});
-        return Promise.race([call, gone]);
+        const raced = Promise.race([call, gone]);
+        raced.then(settled, settled);
+        return raced;
       };
     },
   });

@@ -527,7 +527,9 @@ export class ShardHost implements MonitorControl {
       for (const other of this.#shards) if (other !== shard) this.#call(other, 'forgetSentinel', (c) => c.forgetSentinel(runid));
     }
     for (const argv of b.scripts) this.#opts.clientReconfig?.(argv);
-    if (b.crash) this.#opts.crash?.();
+    // the exit waits for the replies of calls this shard answered before it crashed (SENTINEL
+    // FAILOVER's +OK, which came on the other port): those clients get them first
+    if (b.crash) void shard.callsSettled().then(() => this.#opts.crash?.());
     for (const e of b.events) {
       // after REMOVE (`-monitor` is out), a batch still in flight says nothing more about it
       if (e.master !== null && !state.masters.has(e.master)) continue;

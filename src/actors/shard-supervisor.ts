@@ -63,6 +63,9 @@ export class ShardSupervisor {
   #restarts = 0;
   #stopping = false;
   readonly traffic: ShardTraffic = { batches: 0, batchBytes: 0, calls: 0 };
+  /** control calls sent and not settled yet, and who waits for there being none */
+  #inFlight = 0;
+  #idleWaiters: (() => void)[] = [];
   /** told of the next restart (crashForTest) */
   #spawnWaiters: ((running: Promise<void>) => void)[] = [];
   /** callers waiting for a starting thread to run (whenRunning) */
@@ -97,6 +100,16 @@ export class ShardSupervisor {
 
   #settleRunningWaiters(calls: ShardCalls | null): void {
     for (const w of this.#runningWaiters.splice(0)) w(calls);
+  }
+
+  /**
+   * Resolves once every control call made so far has settled (at once when none is in flight):
+   * a reply the thread sent before a later batch may cross on the other port, and whoever acts
+   * on that batch for good (SIMULATE-FAILURE's exit) waits for it here.
+   */
+  callsSettled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   get threadId(): number | null {
@@ -168,7 +181,13 @@ export class ShardSupervisor {
     const exited = new Promise<number>((r) => (exitCode = r));
     this.#worker = worker;
     this.#port = port1;
-    this.#calls = connectShardApi(worker, this.index, exited, () => this.traffic.calls++);
+    this.#calls = connectShardApi(worker, this.index, exited, () => {
+      this.traffic.calls++;
+      this.#inFlight++;
+      return () => {
+        if (--this.#inFlight === 0) for (const w of this.#idleWaiters.splice(0)) w();
+      };
+    });
     this.#pipe(worker.stdout, 'notice');
     this.#pipe(worker.stderr, 'warning');
 
