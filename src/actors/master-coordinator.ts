@@ -21,6 +21,9 @@ import { InstanceActor, type ActorHost } from './instance-actor.js';
 /** A connect attempt that takes longer than this counts as failed (sentinel.c uses the OS's). */
 const CONNECT_TIMEOUT_MS = 1_000;
 
+/** Distinct hellos remembered per master before the memory starts over. */
+const SEEN_HELLOS_MAX = 64;
+
 /** First connects of actors created together are spread over this window. */
 const START_SPREAD_MS = 250;
 
@@ -65,6 +68,8 @@ class Coordinator implements MasterCoordinator, ActorHost {
   #timer: NodeJS.Timeout | null = null;
   #runScheduled = false;
   #stopped = false;
+  /** hellos processed, by payload, with the peer record they were about (see #hello) */
+  readonly #seenHellos = new Map<string, { record: SentinelRecord; host: string; port: number }>();
   /** the rule context's functions, made once: a context is built for every reply */
   readonly #random: (n: number) => number;
   readonly #wallTime: (t: number) => number;
@@ -370,11 +375,26 @@ class Coordinator implements MasterCoordinator, ActorHost {
 
   /** A hello from a pub/sub connection or the PUBLISH command (sentinelProcessHelloMessage). */
   #hello(payload: string): void {
+    // A peer repeats its hello every 2 s on the master's channel and on each replica's: a
+    // repeat of one processed before, from a peer still known at the same address, can change
+    // nothing but the time it was heard (epochs only grow, so the epochs it carries are ours
+    // already). Anything else goes through the rules.
+    const seen = this.#seenHellos.get(payload);
+    if (seen !== undefined && this.master.sentinels.get(seen.record.name) === seen.record &&
+      seen.record.addr.host === seen.host && seen.record.addr.port === seen.port) {
+      seen.record.lastHelloTime = this.#services.clock.monotonic();
+      return;
+    }
     const hello = parseHello(payload);
     // A hello about another master: that master's own links receive it too.
     if (hello === null || hello.masterName !== this.name) return;
     this.apply(processHelloMessage(this.master, hello, this.ruleContext(), this.#services.shardMasters()));
     this.changed();
+    const record = this.master.sentinels.get(hello.runid);
+    if (record === undefined) return;
+    // a handful of peers, each with one current hello: the map stays small (cleared if not)
+    if (this.#seenHellos.size >= SEEN_HELLOS_MAX) this.#seenHellos.clear();
+    this.#seenHellos.set(payload, { record, host: record.addr.host, port: record.addr.port });
   }
 
   /**

@@ -7,8 +7,8 @@
 import { availableParallelism } from 'node:os';
 import { fnv1a } from '../sentinel/fnv1a.js';
 
-/** `argus-shards 0`: one shard per this many masters (docs/design.md, "Threads sized to the work") ... */
-export const MASTERS_PER_AUTO_SHARD = 1_000;
+/** `argus-shards 0`: one shard per this many masters (docs/design.md, "Cost": below it a second shard costs more than it saves) ... */
+export const MASTERS_PER_AUTO_SHARD = 2_500;
 /** ... and no more than one per core, up to this many. */
 export const AUTO_SHARDS_CAP = 8;
 /** the directive's upper bound (src/config/directives.ts) */
