@@ -10,6 +10,7 @@ import { run as detection } from './detection-latency.js';
 import { run as failover } from './failover.js';
 import { run as fleetSim } from './fleet-sim.js';
 import { run as latency } from './latency.js';
+import { run as linkFloor } from './link-floor.js';
 import { run as scriptSpawn } from './script-spawn.js';
 import { run as startup } from './startup.js';
 import { run as threadMessages } from './thread-messages.js';
@@ -20,6 +21,7 @@ const BENCHES: Readonly<Record<string, (args: string[]) => Promise<void>>> = {
   detection,
   failover,
   latency,
+  'link-floor': linkFloor,
   'thread-messages': () => threadMessages(),
   'script-spawn': () => scriptSpawn(),
   'fleet-sim': fleetSim,
