@@ -194,7 +194,8 @@ export async function main(args: readonly string[]): Promise<void> {
     get clients() {
       return resp.clients;
     },
-    // SENTINEL SET / CONFIG SET change the mirror, then save: the shards pick the change up here.
+    // SENTINEL SET / CONFIG SET change the main thread's records, then save: the shards pick
+    // the change up here.
     saveConfig: () => {
       shards.sync();
       return saver.save();
@@ -235,7 +236,8 @@ export async function main(args: readonly string[]): Promise<void> {
     shuttingDown = true;
     log.warning(reason);
     timer.stop();
-    // Stopping the shards first brings the mirror up to date, so the last flush has it all.
+    // Stopping the shards first brings every master's facts up to date, so the last flush has
+    // them all.
     await shards.stop();
     if (flush) await saver.save().catch(() => {});
     if (settings.pidfile) {

@@ -139,7 +139,7 @@ export class InstanceActor {
     return this.commandReply(command, [], { kind: 'ok', value: null });
   }
 
-  /** The record changed through another actor (a shared peer LinkState): mirror it. */
+  /** The record changed through another actor (a shared peer LinkState): the master's rules look. */
   recordChanged(): void {
     if (!this.#stopped) this.#host.changed();
   }

@@ -543,7 +543,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
 
 /**
  * A reply on a shared peer link concerns one LinkState, shared by every record of the peer: one
- * actor notes it (so a refusal is logged once), and the others' masters are mirrored again.
+ * actor notes it (so a refusal is logged once), and the others' masters' rules look again.
  */
 function sharedReply(actors: ReadonlySet<InstanceActor>, note: (a: InstanceActor) => boolean): void {
   const [first, ...rest] = actors;
