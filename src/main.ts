@@ -11,6 +11,7 @@ import { dispatch } from './commands/dispatch.js';
 import type { ClientSession, ProcessInfo, SentinelContext } from './commands/types.js';
 import { formatFatalConfigError } from './config/fatal.js';
 import { ConfigSaver, strerror } from './config/flush.js';
+import { endExpiredMaintenance } from './sentinel/maintenance.js';
 import { loadConfig } from './config/load.js';
 import { rewriteConfig } from './config/rewrite.js';
 import { aclOf } from './acl/registry.js';
@@ -125,6 +126,8 @@ export async function main(args: readonly string[]): Promise<void> {
     render: (old) => {
       // the users as ACL SETUSER/DELUSER left them; until then the rewrite derives them itself
       const acl = aclOf(server);
+      // maintenance that ran out is off: its line goes (the shard asked for this flush then)
+      endExpiredMaintenance(state.masters.values(), clock.wall());
       return rewriteConfig(old, server, state, { cwd: process.cwd(), ...(acl.dirty ? { aclUserLines: acl.lines() } : {}) });
     },
     log: (level, msg) => log.log(level, msg),

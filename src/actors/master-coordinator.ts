@@ -112,10 +112,13 @@ class Coordinator implements MasterCoordinator, ActorHost {
     m.masterRebootDownAfterPeriod = config.masterRebootDownAfterPeriod;
     m.renamedCommands = new Map(config.renamedCommands);
     m.argusPingPeriod = config.argusPingPeriod;
+    m.argusMaintenanceUntil = config.argusMaintenanceUntil;
     // Replicas and sentinels use their master's down-after (SENTINEL SET copies it to them).
     for (const r of m.replicas.values()) r.downAfterPeriod = m.downAfterPeriod;
     for (const s of m.sentinels.values()) s.downAfterPeriod = m.downAfterPeriod;
     this.#wakeAll();
+    // maintenance on or off: the master rules look at once (maintenance.ts)
+    this.changed();
   }
 
   reset(): void {

@@ -127,6 +127,7 @@ export const OPERATOR_FIELDS = [
   'authUser',
   'masterRebootDownAfterPeriod',
   'argusPingPeriod',
+  'argusMaintenanceUntil',
 ] as const satisfies readonly (keyof MasterRecord)[];
 
 /** The operator-owned fields alone, in a stable text form: what `applyConfig` has to carry. */

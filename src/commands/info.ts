@@ -1,6 +1,7 @@
 import type { MasterBrief } from '../actors/protocol.js';
 import { announceHost } from '../sentinel/addr-match.js';
 import { SRI } from '../sentinel/instance.js';
+import { maintenanceOn } from '../sentinel/maintenance.js';
 import { bulk } from '../resp/reply.js';
 import { ARGUS_VERSION } from '../version.js';
 import { clientsSection, cpuSection, formatSection, serverSection, statsSection } from './info-sections.js';
@@ -17,17 +18,21 @@ type Section = (typeof SECTIONS)[number];
  * `# Sentinel`: exact field order, plus V9's sentinel_total_tilt (exporters key on names) and,
  * only while it is not 0, Argus's argus_link_errors: how many instances (masters, replicas, peer
  * records) refuse one of Sentinel's commands with -NOAUTH, -WRONGPASS or -NOPERM (link-errors.ts).
- * Left out at 0 so a healthy sentinel's INFO stays byte-identical to redis-sentinel's.
+ * Left out at 0 so a healthy sentinel's INFO stays byte-identical to redis-sentinel's. The same
+ * for argus_maintenance: how many masters are in maintenance (SENTINEL MAINTENANCE).
  */
 export function sentinelSection(ctx: SentinelContext, briefs: readonly MasterBrief[]): string {
   const { state, clock } = ctx;
   const scripts = scriptQueueOf(ctx);
   let linkErrors = 0;
+  let maintenance = 0;
   const now = clock.monotonic();
+  const wallNow = clock.wall();
   const masters = briefs.flatMap((b, i) => {
     const m = state.masters.get(b.name);
     if (!m) return [];
     linkErrors += b.linkErrors;
+    if (maintenanceOn(m, wallNow)) maintenance++;
     const status = b.flags & SRI.O_DOWN ? 'odown' : b.flags & SRI.S_DOWN ? 'sdown' : 'ok';
     // the record's own address, announced (announceSentinelAddr), IPv6 unbracketed, as Redis prints it
     const addr = `${announceHost(m.addr, announceOf(ctx))}:${m.addr.port}`;
@@ -43,6 +48,7 @@ export function sentinelSection(ctx: SentinelContext, briefs: readonly MasterBri
     ['sentinel_scripts_queue_length', scripts.jobs().length],
     ['sentinel_simulate_failure_flags', state.simFailureFlags],
     ...(linkErrors > 0 ? [['argus_link_errors', linkErrors] as const] : []),
+    ...(maintenance > 0 ? [['argus_maintenance', maintenance] as const] : []),
     ...masters,
   ]);
 }

@@ -127,6 +127,8 @@ export const replyError = {
   /** createSentinelRedisInstance failures, texts from sentinelCheckCreateInstanceErrors */
   createFailed: (reason: string) => err(`ERR ${reason}`),
   setBadValue: (value: string, option: string) => errf`ERR Invalid argument '${value}' for SENTINEL SET '${option}'`,
+  /** Argus SENTINEL MAINTENANCE: a mode other than ON/OFF, or a bad number of seconds */
+  maintenanceBadArg: (value: string) => errf`ERR Invalid argument '${value}' for SENTINEL MAINTENANCE`,
   setUnknownOption: (option: string) => errf`ERR Unknown option or number of arguments for SENTINEL SET '${option}'`,
   scriptsReconfigDenied: () =>
     err(

@@ -8,6 +8,7 @@ import { getMasterAddrByNameSubcommand, getPrimaryAddrByNameSubcommand } from '.
 import { helpSubcommand } from './sentinel/help.js';
 import { infoCacheSubcommand } from './sentinel/info-cache.js';
 import { isMasterDownByAddrSubcommand, isPrimaryDownByAddrSubcommand } from './sentinel/is-master-down-by-addr.js';
+import { maintenanceSubcommand } from './sentinel/maintenance.js';
 import { masterSubcommand, primarySubcommand } from './sentinel/master.js';
 import { mastersSubcommand, primariesSubcommand } from './sentinel/masters.js';
 import { monitorSubcommand } from './sentinel/monitor.js';
@@ -40,6 +41,7 @@ export const sentinelCommand: ArgusCommandSpec = {
     infoCacheSubcommand,
     isMasterDownByAddrSubcommand,
     isPrimaryDownByAddrSubcommand,
+    maintenanceSubcommand,
     masterSubcommand,
     mastersSubcommand,
     monitorSubcommand,

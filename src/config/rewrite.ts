@@ -52,6 +52,8 @@ export interface ArgusMasterDirective {
 
 export const ARGUS_MASTER_DIRECTIVES: readonly ArgusMasterDirective[] = [
   { sub: 'argus-ping-period', format: (m) => (m.argusPingPeriod > 0 ? String(m.argusPingPeriod) : null) },
+  // expired maintenance is dropped before the rewrite (endExpiredMaintenance)
+  { sub: 'argus-maintenance', format: (m) => (m.argusMaintenanceUntil === null ? null : String(m.argusMaintenanceUntil)) },
   {
     sub: 'argus-webhook',
     format: (m) => masterWebhooks(m).map((url) => quoteIfNeeded(url)),

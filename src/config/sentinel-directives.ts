@@ -276,6 +276,8 @@ const REDIS_DIRECTIVES: readonly SentinelDirective[] = [
   }, ['primary-reboot-down-after-period']),
 ];
 
+const ARGUS_MAINTENANCE_RULE = 'argus-maintenance must be 0 (no expiry) or the unix time in milliseconds at which it ends.';
+
 /**
  * Argus-only sub-directives (`sentinel argus-<name> ...`); their rewrite is ARGUS_MASTER_DIRECTIVES
  * in rewrite.ts.
@@ -286,6 +288,14 @@ export const ARGUS_SENTINEL_DIRECTIVES: readonly SentinelDirective[] = [
     const v = argusPingPeriod(ms!);
     if (v === null) return ARGUS_PING_PERIOD_RANGE;
     m.argusPingPeriod = v;
+    return null;
+  }),
+  // `sentinel argus-maintenance <master> <until>`: maintenance mode, 0 = no expiry, else the
+  // unix ms it ends at (docs/maintenance.md); an expired value loads as written and is off.
+  perMaster('argus-maintenance', 2, (m, [, until]) => {
+    const v = /^(0|[1-9][0-9]{0,15})$/.test(until!) ? Number(until) : NaN;
+    if (!Number.isSafeInteger(v)) return ARGUS_MAINTENANCE_RULE;
+    m.argusMaintenanceUntil = v;
     return null;
   }),
   // `sentinel argus-webhook <master|*> <url>`, repeatable: POST every event to url (docs/scripts.md).

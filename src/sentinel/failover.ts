@@ -10,6 +10,7 @@ import {
 } from './failover-context.js';
 import { fnv1a } from './fnv1a.js';
 import { SRI, type MasterRecord, type ReplicaRecord } from './instance.js';
+import { suppressFailover } from './maintenance.js';
 import { replicasAwaitingInfo, selectSlave } from './select-slave.js';
 import { resetMasterAndChangeAddress } from './switch-master.js';
 import { getLeader } from './vote.js';
@@ -117,7 +118,8 @@ export function failoverRank(master: MasterRecord, ctx: Pick<FailoverContext, 'm
  * progress and the last attempt (or our vote for another sentinel) is at least
  * 2 × failover-timeout old. When only the last condition fails, log once per start time
  * `Next failover delay: I will not start a failover before <ctime>` (notice). The caller asks
- * the peers at once (forced) after a start; handleMaster does.
+ * the peers at once (forced) after a start; handleMaster does. Argus: a master in maintenance
+ * (checkMaintenance ran before) does not start; `+argus-failover-suppressed` says so instead.
  */
 export function startFailoverIfNeeded(master: MasterRecord, ctx: FailoverContext): Effect[] {
   if (!(master.flags & SRI.O_DOWN) || master.flags & SRI.FAILOVER_IN_PROGRESS) return [];
@@ -131,6 +133,7 @@ export function startFailoverIfNeeded(master: MasterRecord, ctx: FailoverContext
     const when = ctx.wallTime ? ctime(ctx.wallTime(retryAt)) : `${Math.ceil((retryAt - ctx.now) / 1000)} seconds from now`;
     return [{ kind: 'log', level: 'notice', message: `Next failover delay: I will not start a failover before ${when}` }];
   }
+  if (master.maintenanceActive) return suppressFailover(master);
   return startFailover(master, ctx);
 }
 

@@ -2,14 +2,15 @@ import type { Effect } from './effects.js';
 import { electionTimeout, failoverStartAt, failoverStateMachine, selectionMayWait, startFailoverIfNeeded } from './failover.js';
 import { freezeEvents, type FailoverContext } from './failover-context.js';
 import { SRI, type MasterRecord } from './instance.js';
+import { checkMaintenance, failoverSuppressed, maintenanceEndsAt } from './maintenance.js';
 import { refreshReplicasInfo, replicasAwaitingInfo } from './select-slave.js';
 import { askMasterStateToOtherSentinels, checkObjectivelyDown, expireMasterDownReplies, masterDownExpiry, nextAskTime } from './odown.js';
 
 /**
  * The master part of sentinel.c sentinelHandleRedisInstance's acting half, after
  * checkSubjectivelyDown (the instance actor's job): expire old peer answers, (Argus) poll the
- * replicas of an SDOWN master for fresh INFO (refreshReplicasInfo), update ODOWN,
- * start a failover if needed and then ask the peers at once (forced: vote requests), run the
+ * replicas of an SDOWN master for fresh INFO (refreshReplicasInfo), update ODOWN, (Argus) note
+ * maintenance starting or ending (checkMaintenance), start a failover if needed and then ask the peers at once (forced: vote requests), run the
  * failover state machine to a standstill (including the switch of update_config), ask the peers
  * at the normal cadence. Nothing in TILT.
  *
@@ -30,6 +31,7 @@ export function handleMaster(master: MasterRecord, ctx: FailoverContext): Effect
   expireMasterDownReplies(master, ctx);
   const out = refreshReplicasInfo(master, ctx);
   out.push(...checkObjectivelyDown(master, ctx));
+  out.push(...checkMaintenance(master, ctx));
   const wasIdle = !(master.flags & SRI.FAILOVER_IN_PROGRESS);
   out.push(...startFailoverIfNeeded(master, ctx));
   if (wasIdle && master.flags & SRI.FAILOVER_IN_PROGRESS) out.push(...askMasterStateToOtherSentinels(master, ctx, true));
@@ -46,7 +48,8 @@ export function handleMaster(master: MasterRecord, ctx: FailoverContext): Effect
  * handleMaster call; every other change comes with an input listed at handleMaster.
  * Covers: peers' answers expiring (5 × ask-period), the next ask of each connected peer while
  * the master is SDOWN, the end of the retry delay of an ODOWN master (2 × failover-timeout after
- * the last start), the election window, the promotion and failover timeouts, slave-reconf-timeout.
+ * the last start; not once this ODOWN's failover was suppressed by maintenance), the end of
+ * maintenance, the election window, the promotion and failover timeouts, slave-reconf-timeout.
  * Infinity in TILT: call handleMaster when TILT ends.
  */
 export function nextFailoverWake(master: MasterRecord, ctx: FailoverContext): number {
@@ -59,11 +62,12 @@ export function nextFailoverWake(master: MasterRecord, ctx: FailoverContext): nu
     soon(masterDownExpiry(s, ctx));
     soon(nextAskTime(master, s, ctx));
   }
+  soon(maintenanceEndsAt(master, ctx));
   const timeout = master.failoverTimeout;
   const changed = master.failoverStateChangeTime;
   if (!(master.flags & SRI.FAILOVER_IN_PROGRESS)) {
     if (master.failoverState === 'update_config') soon(ctx.now);
-    else if (master.flags & SRI.O_DOWN) {
+    else if (master.flags & SRI.O_DOWN && !failoverSuppressed(master)) {
       soon(Math.max(failoverStartAt(master, ctx), master.failoverStartTime === 0 ? ctx.now : master.failoverStartTime + timeout * 2));
     }
     return at;

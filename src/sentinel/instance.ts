@@ -166,6 +166,15 @@ export interface MasterRecord extends InstanceBase, InfoFields {
    * master's instances (periodic.ts), e.g. to detect a dead master faster than once a second.
    */
   argusPingPeriod: number;
+  /**
+   * Argus-only, opt-in (null = off): maintenance mode, set by SENTINEL MAINTENANCE; 0 = no
+   * expiry, else the wall-clock unix ms at which it ends (maintenance.ts).
+   */
+  argusMaintenanceUntil: number | null;
+  /** the shard's: maintenance was on when the rules last looked (checkMaintenance) */
+  maintenanceActive: boolean;
+  /** the odownSinceTime of the ODOWN whose failover was suppressed (-1: none; suppressFailover) */
+  failoverSuppressedFor: number;
   configEpoch: number;
   /** our vote for this master's failover: run id and epoch */
   leader: string | null;
@@ -234,6 +243,9 @@ export function newMasterRecord(
     masterRebootDownAfterPeriod: 0,
     masterRebootSinceTime: 0,
     argusPingPeriod: 0,
+    argusMaintenanceUntil: null,
+    maintenanceActive: false,
+    failoverSuppressedFor: -1,
     configEpoch: 0,
     leader: null,
     leaderEpoch: 0,

@@ -107,6 +107,9 @@ export function instanceFields(ri: InstanceRecord, now: number, announce: Announ
   // healthy instance's map stays byte-identical to redis-sentinel's.
   const linkError = currentLinkError(ri);
   if (linkError !== null) f.push(['argus-link-error', linkError]);
+  // Argus: only while the master is in maintenance (as its shard last saw it): the config
+  // directive's value, 0 (no expiry) or the unix ms it ends at.
+  if (ri.kind === 'master' && ri.maintenanceActive) f.push(['argus-maintenance', ri.argusMaintenanceUntil ?? 0]);
   return f;
 }
 

@@ -90,7 +90,7 @@ test('command list: every full name; filters by ACL category, pattern and module
     'psubscribe', 'publish', 'punsubscribe', 'subscribe', 'unsubscribe',
   ]);
   const s = names(one(await h.run('command', 'list', 'filterby', 'pattern', 'SENTINEL|M*')));
-  t.deepEqual(s.sort(), ['sentinel|master', 'sentinel|masters', 'sentinel|monitor', 'sentinel|myid']);
+  t.deepEqual(s.sort(), ['sentinel|maintenance', 'sentinel|master', 'sentinel|masters', 'sentinel|monitor', 'sentinel|myid']);
   t.deepEqual(one(await h.run('command', 'list', 'filterby', 'module', 'x')), array([]));
   t.deepEqual(one(await h.run('command', 'list', 'filterby', 'foo', 'x')), err('ERR syntax error'));
   t.deepEqual(one(await h.run('command', 'list', 'x')), err('ERR syntax error'));
