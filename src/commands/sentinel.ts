@@ -3,6 +3,7 @@ import { ckquorumSubcommand } from './sentinel/ckquorum.js';
 import { configSubcommand } from './sentinel/config.js';
 import { debugSubcommand } from './sentinel/debug.js';
 import { failoverSubcommand } from './sentinel/failover.js';
+import { failoverPlanSubcommand } from './sentinel/failover-plan.js';
 import { flushconfigSubcommand } from './sentinel/flushconfig.js';
 import { getMasterAddrByNameSubcommand, getPrimaryAddrByNameSubcommand } from './sentinel/get-master-addr-by-name.js';
 import { helpSubcommand } from './sentinel/help.js';
@@ -33,6 +34,7 @@ export const sentinelCommand: ArgusCommandSpec = {
     configSubcommand,
     debugSubcommand,
     failoverSubcommand,
+    failoverPlanSubcommand,
     flushconfigSubcommand,
     getMasterAddrByNameSubcommand,
     getPrimaryAddrByNameSubcommand,
