@@ -5,6 +5,7 @@ import { debugSubcommand } from './sentinel/debug.js';
 import { failoverSubcommand } from './sentinel/failover.js';
 import { failoverPlanSubcommand } from './sentinel/failover-plan.js';
 import { flushconfigSubcommand } from './sentinel/flushconfig.js';
+import { forgetSubcommand } from './sentinel/forget.js';
 import { getMasterAddrByNameSubcommand, getPrimaryAddrByNameSubcommand } from './sentinel/get-master-addr-by-name.js';
 import { helpSubcommand } from './sentinel/help.js';
 import { infoCacheSubcommand } from './sentinel/info-cache.js';
@@ -36,6 +37,7 @@ export const sentinelCommand: ArgusCommandSpec = {
     failoverSubcommand,
     failoverPlanSubcommand,
     flushconfigSubcommand,
+    forgetSubcommand,
     getMasterAddrByNameSubcommand,
     getPrimaryAddrByNameSubcommand,
     helpSubcommand,
