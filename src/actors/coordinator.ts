@@ -3,6 +3,7 @@ import type { Clock, Random } from '../runtime/clock.js';
 import type { ClientTlsMaterial } from '../runtime/tls-config.js';
 import type { DnsSettings } from '../links/host-resolver.js';
 import type { Effect } from '../sentinel/effects.js';
+import type { ForgetRefusal } from '../sentinel/forget.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelTimings } from '../sentinel/timings.js';
 
@@ -90,6 +91,14 @@ export interface VoteAnswer {
 
 export type UserFailoverReply = 'OK' | 'INPROG' | 'NOGOODSLAVE';
 
+/**
+ * SENTINEL FORGET as it travels back to the main thread: the event to publish once the config
+ * is saved (`text` is the instance description), or why nothing was forgotten.
+ */
+export type ForgetAnswer =
+  | { readonly ok: true; readonly type: '+forget-sentinel' | '+forget-slave'; readonly text: string }
+  | { readonly ok: false; readonly error: ForgetRefusal };
+
 export interface MasterCoordinator {
   readonly name: string;
   /** the live record (master + replicas + sentinels) this coordinator owns */
@@ -116,6 +125,8 @@ export interface MasterCoordinator {
   userFailover(): UserFailoverReply;
   /** another master saw this run id take over an address: drop it here too */
   forgetSentinel(runid: string): void;
+  /** SENTINEL FORGET: drop one peer (run id) or replica (ip:port) of this master */
+  forget(target: string, force: boolean): ForgetAnswer;
   /** perform effects a rule run elsewhere in the shard produced for this master */
   apply(effects: readonly Effect[]): void;
   /**

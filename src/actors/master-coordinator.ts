@@ -10,12 +10,13 @@ import { startUserFailover } from '../sentinel/failover.js';
 import type { FailoverContext } from '../sentinel/failover-context.js';
 import { handleMaster, nextFailoverWake } from '../sentinel/handle-master.js';
 import { HELLO_CHANNEL } from '../sentinel/hello.js';
+import { forgetEventType, forgetInstance } from '../sentinel/forget.js';
 import { forgetSentinel, isOwnHello, parseHello, processHelloMessage } from '../sentinel/hello-process.js';
 import { SRI, type InstanceRecord, type MasterRecord, type SentinelRecord } from '../sentinel/instance.js';
 import { onIsMasterDownReply } from '../sentinel/odown.js';
 import { renameCommand, slaveOfCommands } from '../sentinel/reconfigure.js';
 import { answerIsMasterDownByAddr } from '../sentinel/vote.js';
-import type { MasterCoordinator, ShardGlobals, ShardServices, UserFailoverReply, VoteAnswer } from './coordinator.js';
+import type { ForgetAnswer, MasterCoordinator, ShardGlobals, ShardServices, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import { InstanceActor, type ActorHost } from './instance-actor.js';
 
 /** A connect attempt that takes longer than this counts as failed (sentinel.c uses the OS's). */
@@ -196,6 +197,16 @@ class Coordinator implements MasterCoordinator, ActorHost {
     this.changed();
   }
 
+  forget(target: string, force: boolean): ForgetAnswer {
+    const result = forgetInstance(this.master, target, force);
+    if (!result.ok) return result;
+    // the description as Sentinel's events print it, taken before the record is gone
+    const text = instanceDescription(result.instance, this.master, this.#announce());
+    this.apply(result.effects);
+    this.changed();
+    return { ok: true, type: forgetEventType(result.instance), text };
+  }
+
   lookupIp(host: string): string | undefined {
     return this.#resolver.cached(host);
   }
@@ -273,6 +284,9 @@ class Coordinator implements MasterCoordinator, ActorHost {
       case 'replica-added':
         this.#addActor(e.replica);
         return this.changed();
+      case 'replica-removed':
+        this.#removeActor(e.replica);
+        return this.#services.markDirty(this.name);
       case 'send-slaveof': {
         const actor = this.#actors.get(e.instance);
         // V9: a node stuck in a FAILOVER gets FAILOVER ABORT first.

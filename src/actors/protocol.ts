@@ -27,10 +27,10 @@ import {
   type ReplicaRecord,
   type SentinelRecord,
 } from '../sentinel/instance.js';
-import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
+import type { ForgetAnswer, ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 
 /** Bumped whenever a message shape changes; a worker of another version is refused at start. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Whole records: what a shard is given (MONITOR, a restart) and what commands are shown (views)
@@ -328,6 +328,17 @@ export interface ShardApi {
   failover(name: string): UserFailoverReply | null;
   /** +sentinel-invalid-addr elsewhere: forget this run id under every master here */
   forgetSentinel(runid: string): void;
+  /** SENTINEL FORGET (null: master not hosted here) */
+  forget(name: string, target: string, force: boolean): ShardForgetReply | null;
+}
+
+/**
+ * SENTINEL FORGET's answer, with the master's facts when something was forgotten: they come
+ * with the reply, not on the batch port, so the main thread has them before it saves and replies.
+ */
+export interface ShardForgetReply {
+  readonly answer: ForgetAnswer;
+  readonly facts: StampedFacts | null;
 }
 
 /** workerData of a shard thread. */

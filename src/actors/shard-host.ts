@@ -27,7 +27,7 @@ import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { ClientTlsMaterial } from '../runtime/tls-config.js';
 import { DEFAULT_DNS_SETTINGS, type DnsSettings } from '../links/host-resolver.js';
-import type { ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
+import type { ForgetAnswer, ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import { shardOf } from './placement.js';
 import {
   applyFacts,
@@ -315,6 +315,18 @@ export class ShardHost implements MonitorControl {
   async userFailover(name: string): Promise<UserFailoverReply | null> {
     const calls = await this.#shards[this.shardOf(name)]!.whenRunning();
     return calls ? calls.failover(name).catch(() => null) : null;
+  }
+
+  async forget(name: string, target: string, force: boolean): Promise<ForgetAnswer | null> {
+    const calls = await this.#shards[this.shardOf(name)]!.whenRunning();
+    const reply = calls ? await calls.forget(name, target, force).catch(() => null) : null;
+    if (reply === null) return null;
+    if (reply.facts !== null) {
+      this.#applyFacts(reply.facts);
+      // a repeated hello of a forgotten peer must reach its shard again, not stop here
+      this.#forgetHellos();
+    }
+    return reply.answer;
   }
 
   hello(payload: string): void {

@@ -43,6 +43,7 @@ import {
   type MasterSnapshot,
   type PeerInput,
   type ShardApi,
+  type ShardForgetReply,
   type ShardLogLine,
   type ShardStall,
   type ShardToMain,
@@ -315,6 +316,17 @@ export class ShardRuntime implements ShardApi {
 
   forgetSentinel(runid: string): void {
     for (const [name, h] of this.#hosted) this.#guard(name, 'forgetSentinel', () => h.coordinator.forgetSentinel(runid));
+  }
+
+  forget(name: string, target: string, force: boolean): ShardForgetReply | null {
+    const h = this.#hosted.get(name);
+    if (!h) return null;
+    const answer = h.coordinator.forget(target, force);
+    if (!answer.ok) return { answer, facts: null };
+    // the facts travel with the reply; marked as sent, so the next batch does not repeat them
+    const facts = factsOf(h.coordinator.master, ipOf(h));
+    h.sentKey = factsKey(facts);
+    return { answer, facts: { gen: h.gen, facts } };
   }
 
   // ------------------------------------------------------------------------- batching

@@ -149,5 +149,10 @@ export const replyError = {
   noQuorum: (text: string) => err(`NOQUORUM ${text}`),
   unknownSimulation: () => err('ERR Unknown failure simulation specified'),
   debugUnknownOption: (option: string) => errf`ERR Unknown option or number of arguments for SENTINEL DEBUG '${option}'`,
+  /** Argus: SENTINEL FORGET */
+  noSuchSentinel: () => err('ERR No such sentinel with that run id for this master'),
+  noSuchReplica: () => err('ERR No such replica with that address for this master'),
+  forgetReachable: (target: string) =>
+    errf`ERR ${target} is reachable (not SDOWN): stop it and wait for +sdown, or add FORCE (a live sentinel comes back with its next hello, a live replica with the next INFO of its master)`,
   debugBadValue: (value: string, option: string) => errf`ERR Invalid argument '${value}' for SENTINEL DEBUG '${option}'`,
 } as const;

@@ -3,7 +3,9 @@ import { ckquorumSubcommand } from './sentinel/ckquorum.js';
 import { configSubcommand } from './sentinel/config.js';
 import { debugSubcommand } from './sentinel/debug.js';
 import { failoverSubcommand } from './sentinel/failover.js';
+import { failoverPlanSubcommand } from './sentinel/failover-plan.js';
 import { flushconfigSubcommand } from './sentinel/flushconfig.js';
+import { forgetSubcommand } from './sentinel/forget.js';
 import { getMasterAddrByNameSubcommand, getPrimaryAddrByNameSubcommand } from './sentinel/get-master-addr-by-name.js';
 import { helpSubcommand } from './sentinel/help.js';
 import { infoCacheSubcommand } from './sentinel/info-cache.js';
@@ -34,7 +36,9 @@ export const sentinelCommand: ArgusCommandSpec = {
     configSubcommand,
     debugSubcommand,
     failoverSubcommand,
+    failoverPlanSubcommand,
     flushconfigSubcommand,
+    forgetSubcommand,
     getMasterAddrByNameSubcommand,
     getPrimaryAddrByNameSubcommand,
     helpSubcommand,

@@ -3,7 +3,7 @@ import type { ServerOptions, LogLevel } from '../config/server-options.js';
 import type { EventBus } from '../events/bus.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SentinelState } from '../sentinel/state.js';
-import type { UserFailoverReply, VoteAnswer } from '../actors/coordinator.js';
+import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../actors/coordinator.js';
 import type { InfoCacheEntry, MasterBrief } from '../actors/protocol.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { ScriptJobView } from './sentinel/script-queue.js';
@@ -181,6 +181,12 @@ export interface MonitorControl {
   isMasterDownByAddr(name: string, reqEpoch: number, runid: string): Promise<VoteAnswer | null>;
   /** SENTINEL FAILOVER for master `name`; null when its owner cannot be reached */
   userFailover(name: string): Promise<UserFailoverReply | null>;
+  /**
+   * SENTINEL FORGET: drop one peer (run id) or replica (ip:port) of master `name` in its shard;
+   * when something was forgotten, the main thread's record already has the new facts when this
+   * resolves (the caller saves, then announces). Null when the owner cannot be reached.
+   */
+  forget(name: string, target: string, force: boolean): Promise<ForgetAnswer | null>;
   /** a hello received through the Sentinel PUBLISH command */
   hello(payload: string): void;
   /**

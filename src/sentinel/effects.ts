@@ -23,6 +23,8 @@ export type Effect =
   | { readonly kind: 'flush-config' }
   /** a replica record was created: start watching it */
   | { readonly kind: 'replica-added'; readonly replica: ReplicaRecord; readonly master: MasterRecord }
+  /** a replica record was dropped (SENTINEL FORGET): stop its actor */
+  | { readonly kind: 'replica-removed'; readonly replica: ReplicaRecord; readonly master: MasterRecord }
   /**
    * sentinelSendSlaveOf: re-point `instance` at host:port (or promote it with host null) using
    * MULTI / SLAVEOF / CONFIG REWRITE / CLIENT KILL TYPE normal / CLIENT KILL TYPE pubsub / EXEC

@@ -48,19 +48,37 @@ function limits(master: MasterRecord, ctx: RuleContext): { infoValidity: number;
   };
 }
 
+/** One replica as the selection judged it: the first filter it fails, or null when it qualifies. */
+export interface SlaveVerdict {
+  readonly replica: ReplicaRecord;
+  readonly reason: string | null;
+}
+
 /**
- * sentinel.c sentinelSelectSlave (failover.md §4): the best replica to promote, or null.
- * Every replica record counts, also those with replica-announced 0, unless it is SDOWN/ODOWN,
- * disconnected, has no valid PING reply within 5 × ping-period, has priority 0, has INFO older
- * than 5 × ping-period (master SDOWN: replicas' INFO comes every second) or 3 × info-period
- * (otherwise), or reports its master link down for longer than 10 × down-after plus the time
- * the master has been SDOWN. The rest are ordered by compareSlavesForPromotion (stable).
+ * sentinel.c sentinelSelectSlave (failover.md §4), with its reasons: every replica with the
+ * first filter it fails, the qualified ones in promotion order (first = the one chosen), then
+ * the excluded ones in table order. Every replica record counts, also those with
+ * replica-announced 0, unless it is SDOWN/ODOWN, disconnected, has no valid PING reply within
+ * 5 × ping-period, has priority 0, has INFO older than 5 × ping-period (master SDOWN: replicas'
+ * INFO comes every second) or 3 × info-period (otherwise), or reports its master link down for
+ * longer than 10 × down-after plus the time the master has been SDOWN. The rest are ordered by
+ * compareSlavesForPromotion (stable). The failover (selectSlave) and SENTINEL FAILOVER-PLAN
+ * both read this, so the plan cannot disagree with what a failover does.
  */
-export function selectSlave(master: MasterRecord, ctx: RuleContext): ReplicaRecord | null {
+export function explainSelectSlave(master: MasterRecord, ctx: RuleContext): SlaveVerdict[] {
   const { infoValidity, maxMasterDownTime } = limits(master, ctx);
-  const candidates = [...master.replicas.values()].filter((r) => unfit(r, ctx, infoValidity, maxMasterDownTime) === null);
-  candidates.sort(compareSlavesForPromotion);
-  return candidates[0] ?? null;
+  const verdicts = [...master.replicas.values()].map((replica) => ({
+    replica,
+    reason: unfit(replica, ctx, infoValidity, maxMasterDownTime),
+  }));
+  const fit = verdicts.filter((v) => v.reason === null).sort((a, b) => compareSlavesForPromotion(a.replica, b.replica));
+  return [...fit, ...verdicts.filter((v) => v.reason !== null)];
+}
+
+/** sentinel.c sentinelSelectSlave: the best replica to promote, or null (see explainSelectSlave). */
+export function selectSlave(master: MasterRecord, ctx: RuleContext): ReplicaRecord | null {
+  const first = explainSelectSlave(master, ctx)[0];
+  return first !== undefined && first.reason === null ? first.replica : null;
 }
 
 /**

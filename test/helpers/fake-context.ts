@@ -1,6 +1,8 @@
 import { ServerOptions, type LogLevel } from '../../src/config/server-options.js';
 import { dispatch } from '../../src/commands/dispatch.js';
-import type { UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
+import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
+import { instanceDescription } from '../../src/events/event.js';
+import { forgetEventType, forgetInstance } from '../../src/sentinel/forget.js';
 import { briefOf, infoCacheOf, type InfoCacheEntry, type MasterBrief } from '../../src/actors/protocol.js';
 import type { MasterRecord } from '../../src/sentinel/instance.js';
 import { newServerStats } from '../../src/server/server.js';
@@ -188,6 +190,15 @@ export class FakeMonitors implements MonitorControl {
   async userFailover(name: string): Promise<UserFailoverReply | null> {
     this.calls.push(`userFailover:${name}`);
     return this.failoverReply;
+  }
+  async forget(name: string, target: string, force: boolean): Promise<ForgetAnswer | null> {
+    this.calls.push(`forget:${name}:${target}:${force}`);
+    const master = this.#state.masters.get(name);
+    if (!master) return null;
+    const result = forgetInstance(master, target, force);
+    if (!result.ok) return result;
+    const text = instanceDescription(result.instance, master, { announceHostnames: false });
+    return { ok: true, type: forgetEventType(result.instance), text };
   }
   hello(payload: string): void {
     this.calls.push(`hello:${payload}`);

@@ -8,7 +8,8 @@
  * 97 writes a line to stderr through console.error.
  */
 import { threadId } from 'node:worker_threads';
-import type { CoordinatorFactory, MasterCoordinator, ShardServices } from '../../src/actors/coordinator.js';
+import type { CoordinatorFactory, ForgetAnswer, MasterCoordinator, ShardServices } from '../../src/actors/coordinator.js';
+import { forgetEventType, forgetInstance } from '../../src/sentinel/forget.js';
 import { newReplicaRecord, type MasterRecord } from '../../src/sentinel/instance.js';
 
 export interface FakeCoordinatorOptions {
@@ -60,6 +61,12 @@ class FakeCoordinator implements MasterCoordinator {
   }
 
   forgetSentinel(): void {}
+
+  forget(target: string, force: boolean): ForgetAnswer {
+    const result = forgetInstance(this.master, target, force);
+    if (!result.ok) return result;
+    return { ok: true, type: forgetEventType(result.instance), text: result.instance.name };
+  }
 
   apply(): void {}
 

@@ -1,10 +1,11 @@
 import test from 'ava';
-import type { MasterCoordinator, ShardGlobals, ShardServices } from '../../../src/actors/coordinator.js';
+import type { ForgetAnswer, MasterCoordinator, ShardGlobals, ShardServices } from '../../../src/actors/coordinator.js';
+import { forgetInstance } from '../../../src/sentinel/forget.js';
 import { toSnapshot, type ShardBatch, type ShardToMain } from '../../../src/actors/protocol.js';
 import { ShardRuntime } from '../../../src/actors/shard-runtime.js';
 import { systemClock } from '../../../src/runtime/clock.js';
 import { systemRandom } from '../../../src/runtime/random.js';
-import { newMasterRecord, SRI, type MasterRecord } from '../../../src/sentinel/instance.js';
+import { newMasterRecord, newReplicaRecord, SRI, type MasterRecord } from '../../../src/sentinel/instance.js';
 import { defaultTimings } from '../../../src/sentinel/timings.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -52,6 +53,11 @@ class Recorder implements MasterCoordinator {
     return 'OK' as const;
   }
   forgetSentinel(runid: string): void { this.calls.push(`forget ${runid}`); }
+  forget(target: string, force: boolean): ForgetAnswer {
+    this.calls.push(`forget-one ${target} ${force}`);
+    const result = forgetInstance(this.master, target, force);
+    return result.ok ? { ok: true, type: '+forget-slave', text: target } : result;
+  }
   apply(effects: readonly unknown[]): void { this.calls.push(`apply ${effects.length}`); }
   /** the shard's resolver cache, as a test sets it */
   readonly resolved = new Map<string, string>();
@@ -310,5 +316,27 @@ test.serial('shard-runtime: answers INFO-CACHE for the masters it hosts', (t) =>
   made.get('a')!.master.info = 'text';
   made.get('a')!.master.infoRefresh = 123;
   t.deepEqual(rt.infoCache(['a', 'b']), { a: { master: { name: 'a', info: 'text', infoRefresh: 123 }, replicas: [] } });
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: FORGET hands the new facts back with its answer, and the next batch does not repeat them', (t) => {
+  const { rt, made, batches } = setup();
+  const s = snap('m');
+  rt.addMaster({ gen: 4, snapshot: s });
+  rt.flush();
+  const c = made.get('m')!;
+  c.master.replicas.set('127.0.0.1:6380', newReplicaRecord('127.0.0.1:6380', { host: '127.0.0.1', port: 6380 }, c.master, 0));
+  c.services.markDirty('m');
+  rt.flush();
+  const sentBefore = batches().length;
+  t.is(rt.forget('nope', '127.0.0.1:6380', true), null, 'a master not hosted here');
+  t.deepEqual(rt.forget('m', '127.0.0.1:1', true), { answer: { ok: false, error: 'no-such-replica' }, facts: null });
+  const reply = rt.forget('m', '127.0.0.1:6380', true)!;
+  t.like(reply.answer, { ok: true, type: '+forget-slave' });
+  t.is(reply.facts!.gen, 4);
+  t.deepEqual(reply.facts!.facts.replicas, []);
+  c.services.markDirty('m');
+  rt.flush();
+  t.is(batches().length, sentBefore, 'facts already delivered');
   rt.shutdown();
 });
