@@ -114,8 +114,10 @@ test.serial('scripts: +sdown runs the notification script with the event; a hang
   // mb's script hangs since +monitor; more of them on mb's +sdown
   b.child.kill('SIGSTOP');
   await events.wait('+sdown', desc('mb', b));
-  // +monitor, +sdown and 13 × +set of mb: 15 of the 16 slots hang, one is left for ma
-  for (let i = 0; i < 13; i++) await client.call('SENTINEL', 'SET', 'mb', 'quorum', '1');
+  // +monitor, +sdown and 13 × +set of mb: 15 of the 16 slots hang, one is left for ma. The
+  // quorum stays 2: at 1 this lone sentinel would call mb ODOWN at once and fail it over (more
+  // events, more scripts)
+  for (let i = 0; i < 13; i++) await client.call('SENTINEL', 'SET', 'mb', 'quorum', '2');
   await waitFor(() => read(hangLog()).split('\n').filter(Boolean).length >= 15, { what: '15 hang.sh running' });
   const from = events.events.length;
   const stoppedAt = Date.now();
