@@ -48,11 +48,15 @@ export class ConfigLineError extends ArgusError {
   readonly text: string;
   readonly reason: string;
 
-  constructor(line: number, text: string, reason: string) {
-    super('ARGUS_ERR_CONFIG_LINE', `config line ${line}: ${reason}`, { line, text, reason });
+  /** the file the line is in when it is not the main config file (the state file), else null */
+  readonly file: string | null;
+
+  constructor(line: number, text: string, reason: string, file: string | null = null) {
+    super('ARGUS_ERR_CONFIG_LINE', `config line ${line}: ${reason}`, { line, text, reason, ...(file === null ? {} : { file }) });
     this.name = 'ConfigLineError';
     this.line = line;
     this.text = text;
     this.reason = reason;
+    this.file = file;
   }
 }

@@ -4,7 +4,7 @@
  * pid file, exit codes). No logic of its own beyond start-up order, which follows redis-sentinel.
  */
 import { fdLimitWarning, openFilesLimit } from './runtime/fd-limit.js';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgv, USAGE } from './cli/argv.js';
 import { dispatch } from './commands/dispatch.js';
@@ -13,7 +13,7 @@ import { formatFatalConfigError } from './config/fatal.js';
 import { ConfigSaver, strerror } from './config/flush.js';
 import { endExpiredMaintenance } from './sentinel/maintenance.js';
 import { loadConfig } from './config/load.js';
-import { rewriteConfig } from './config/rewrite.js';
+import { rewriteConfig, rewriteStateConfig } from './config/rewrite.js';
 import { aclOf } from './acl/registry.js';
 import type { LogLevel } from './config/server-options.js';
 import { readSettings } from './config/settings.js';
@@ -78,11 +78,15 @@ export async function main(args: readonly string[]): Promise<void> {
     if (isArgusError(e, 'ARGUS_ERR_CONFIG_FILE')) die(bootLog, e.message);
     throw e;
   }
-  const { server, state } = loaded;
+  const { server, state, stateFile } = loaded;
+  // With a state file the main file is only read (a read-only ConfigMap will do); the state file
+  // must be writable when it exists, and is created by the first save when it does not.
+  const savePath = stateFile?.path ?? configPath;
   try {
-    accessSync(configPath, constants.W_OK);
+    if (stateFile === null || existsSync(savePath)) accessSync(savePath, constants.W_OK);
   } catch (e) {
-    die(bootLog, `Sentinel config file ${configPath} is not writable: ${strerror(e)}. Exiting...`);
+    const what = stateFile === null ? 'config file' : 'state config file';
+    die(bootLog, `Sentinel ${what} ${savePath} is not writable: ${strerror(e)}. Exiting...`);
   }
 
   // `dir` was applied by the loader at its line, as Redis does (later includes and script
@@ -122,12 +126,14 @@ export async function main(args: readonly string[]): Promise<void> {
   const hooks = startScriptServices({ state, events, clock, log: (level, msg) => log.log(level, msg) });
 
   const saver = new ConfigSaver({
-    path: configPath,
+    path: savePath,
     render: (old) => {
-      // the users as ACL SETUSER/DELUSER left them; until then the rewrite derives them itself
-      const acl = aclOf(server);
       // maintenance that ran out is off: its line goes (the shard asked for this flush then)
       endExpiredMaintenance(state.masters.values(), clock.wall());
+      // `sentinel state-config-file`: the runtime state goes there; the main file is never written
+      if (stateFile !== null) return rewriteStateConfig(old, server, state, stateFile.mainBase);
+      // the users as ACL SETUSER/DELUSER left them; until then the rewrite derives them itself
+      const acl = aclOf(server);
       return rewriteConfig(old, server, state, { cwd: process.cwd(), ...(acl.dirty ? { aclUserLines: acl.lines() } : {}) });
     },
     log: (level, msg) => log.log(level, msg),

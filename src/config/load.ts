@@ -17,6 +17,10 @@ import {
   applySentinelLine, sentinelPass, type SentinelLoadContext, type SentinelPass,
 } from './sentinel-directives.js';
 import { ServerOptions } from './server-options.js';
+import {
+  mainFileBase, REMOVED_OUTSIDE_STATE, REMOVED_SUB, STATE_FILE_IS_MAIN, STATE_FILE_NESTED, STATE_FILE_SUB, stateFilePath,
+  type MainFileBase, type StateFileInfo,
+} from './state-file.js';
 import { splitArgs } from './tokenize.js';
 import {
   BIND_ADDR_MAX, checkDnsServers, checkNotifyKeyspaceEvents, checkOomScoreAdjValues, checkOutputBufferLimits, checkPercentiles,
@@ -31,7 +35,9 @@ export interface ConfigIo {
    * An `include`d file as a latin1 string, relative paths against the process cwd (as fopen);
    * on failure the strerror text, e.g. "No such file or directory".
    */
-  readFile(path: string): { ok: true; text: string } | { ok: false; error: string };
+  readFile(path: string): { ok: true; text: string } | { ok: false; error: string; missing?: boolean };
+  /** realpath(3), or null when the path does not resolve (a state file not yet created) */
+  realpath?(path: string): string | null;
   /** glob(3) for include patterns with * ? [ (sorted); none given = such includes match nothing */
   glob?(pattern: string): string[];
   /** `dir` is applied while loading (chdir): null, or the strerror text that makes it fatal */
@@ -46,6 +52,8 @@ export interface LoadedConfig {
   state: SentinelState;
   /** false when no `sentinel myid` was loaded: the caller generates one and flushes */
   myidLoaded: boolean;
+  /** `sentinel state-config-file`: where the saves go instead of the main file; null = unset */
+  stateFile: StateFileInfo | null;
 }
 
 /** Without an injected ConfigIo nothing on disk exists: scripts and includes are refused. */
@@ -71,6 +79,8 @@ interface QueuedSentinelLine {
   readonly argv: readonly string[];
   readonly line: number;
   readonly text: string;
+  /** the state file's path for its lines, null for the main file */
+  readonly file: string | null;
 }
 
 class Loader {
@@ -84,6 +94,8 @@ class Loader {
   #savePairs: string[][] | null = null;
   readonly #obuf = new Map<string, string[]>();
   #includeDepth = 0;
+  /** the state file while its text is loaded (names it in errors and queued lines) */
+  #file: string | null = null;
   readonly io: ConfigIo;
   readonly configPath: string;
 
@@ -101,7 +113,7 @@ class Loader {
       const line = trimLine(raw);
       if (line === '' || line[0] === '#') return;
       const reason = this.#loadLine(line, i + 1);
-      if (reason !== null) throw new ConfigLineError(i + 1, line, reason);
+      if (reason !== null) throw new ConfigLineError(i + 1, line, reason, this.#file);
     });
     this.#finishString();
   }
@@ -132,7 +144,9 @@ class Loader {
     if (name.includes('.')) return argc < 2 ? 'Module config specified without value' : null;
     if (name === 'sentinel') {
       // A bare `sentinel` is main()'s sentinel-mode switch; the others wait for the passes.
-      if (argc > 1) this.#queue.push({ pass: sentinelPass(argv[1]!), argv: argv.slice(1), line: lineNo, text: line });
+      if (argc > 1 && this.#file !== null && asciiLower(argv[1]!) === STATE_FILE_SUB) return STATE_FILE_NESTED;
+      if (argc > 1 && this.#file === null && asciiLower(argv[1]!) === REMOVED_SUB) return REMOVED_OUTSIDE_STATE;
+      if (argc > 1) this.#queue.push({ pass: sentinelPass(argv[1]!), argv: argv.slice(1), line: lineNo, text: line, file: this.#file });
       return null;
     }
     return BAD_DIRECTIVE;
@@ -279,15 +293,58 @@ class Loader {
     }
   }
 
-  /** sentinel.c loadSentinelConfigFromQueue: pre-monitor options, monitors, then the rest. */
-  applySentinelQueue(ctx: SentinelLoadContext): void {
-    for (const pass of ['pre-monitor', 'monitor', 'post-monitor'] as const) {
-      for (const q of this.#queue) {
-        if (q.pass !== pass) continue;
-        const reason = applySentinelLine(ctx, q.argv);
-        if (reason !== null) throw new ConfigLineError(q.line, q.text, reason);
-      }
+  /** The state file's text, after the main file's (state-file.ts has the merge rules). */
+  loadStateString(text: string, path: string): void {
+    this.#file = path;
+    try {
+      this.loadString(text);
+    } finally {
+      this.#file = null;
     }
+  }
+
+  /**
+   * Takes the main file's `sentinel state-config-file <path>` lines out of the queue (they set no
+   * state) and returns the last one; a line with another argument count stays, to be refused.
+   */
+  takeStateFileLine(): QueuedSentinelLine | null {
+    let last: QueuedSentinelLine | null = null;
+    for (let i = 0; i < this.#queue.length; i++) {
+      const q = this.#queue[i]!;
+      if (asciiLower(q.argv[0]!) !== STATE_FILE_SUB || q.argv.length !== 2) continue;
+      last = q;
+      this.#queue.splice(i--, 1);
+    }
+    return last;
+  }
+
+  /**
+   * sentinel.c loadSentinelConfigFromQueue: pre-monitor options, monitors, then the rest, each
+   * pass in queue order (the main file's lines, then the state file's). The main file's lines
+   * about a master the state file monitors (or names as removed) are dropped first: that master
+   * is the state file's.
+   * Returns the globals as the main file left them, before the state file's pre-monitor lines.
+   */
+  applySentinelQueue(ctx: SentinelLoadContext, loglevel: string | null): MainFileBase {
+    const stateMasters = new Set<string>();
+    const mainMasters = new Set<string>();
+    for (const q of this.#queue) {
+      const defines = q.pass === 'monitor' || asciiLower(q.argv[0]!) === REMOVED_SUB;
+      if (!defines || q.argv.length < 2) continue;
+      (q.file === null ? mainMasters : stateMasters).add(q.argv[1]!);
+    }
+    const queue = this.#queue.filter((q) => q.file !== null || q.pass === 'pre-monitor' || !stateMasters.has(q.argv[1] ?? ''));
+    let mainBase: MainFileBase | null = null;
+    for (const pass of ['pre-monitor', 'monitor', 'post-monitor'] as const) {
+      for (const q of queue) {
+        if (q.pass !== pass) continue;
+        if (q.file !== null) mainBase ??= mainFileBase(ctx.state, loglevel, mainMasters);
+        const reason = applySentinelLine(ctx, q.argv);
+        if (reason !== null) throw new ConfigLineError(q.line, q.text, reason, q.file);
+      }
+      mainBase ??= mainFileBase(ctx.state, loglevel, mainMasters);
+    }
+    return mainBase!;
   }
 }
 
@@ -295,8 +352,11 @@ class Loader {
  * Loads sentinel.conf. `text` is the file as a latin1 string; `cmdlineArgs` are the arguments
  * after the config path (`--port 26380 --sentinel announce-ip 1.2.3.4`), appended as config
  * lines after the file exactly as redis-server's main() does; `now` stamps the instance records.
- * `configPath` only names the file in errors. Throws ConfigLineError (a refused line) or
- * ArgusError ARGUS_ERR_CONFIG_FILE (an include that cannot be read).
+ * `configPath` names the file in errors and anchors a relative state file path. With
+ * `sentinel state-config-file` the state file is read through `io` after the main file (missing:
+ * nothing to read; it is created by the first save). Throws ConfigLineError (a refused line, of
+ * either file; a state file that is the main file) or ArgusError ARGUS_ERR_CONFIG_FILE (an include
+ * or a state file that cannot be read).
  */
 export function loadConfig(
   text: string,
@@ -307,12 +367,35 @@ export function loadConfig(
 ): LoadedConfig {
   const loader = new Loader(io, configPath);
   loader.loadString(withCmdlineOptions(text, cmdlineArgs));
+  const loglevel = loader.server.get('loglevel')?.[0] ?? null;
+  const statePath = readStateFile(loader, configPath, io);
   const ctx: SentinelLoadContext = {
     state: loader.state,
     now,
     isExecutable: (p) => io.isExecutable(p),
     myidLoaded: false,
   };
-  loader.applySentinelQueue(ctx);
-  return { server: loader.server, state: loader.state, myidLoaded: ctx.myidLoaded };
+  const mainBase = loader.applySentinelQueue(ctx, loglevel);
+  return {
+    server: loader.server,
+    state: loader.state,
+    myidLoaded: ctx.myidLoaded,
+    stateFile: statePath === null ? null : { path: statePath, mainBase },
+  };
+}
+
+/** The main file's `sentinel state-config-file`: checked, its file loaded; its path or null. */
+function readStateFile(loader: Loader, configPath: string, io: ConfigIo): string | null {
+  const line = loader.takeStateFileLine();
+  const given = line?.argv[1];
+  if (!line || !given) return null; // an empty path leaves it unset
+  const path = stateFilePath(configPath, given);
+  const real = (p: string): string => io.realpath?.(p) ?? p;
+  if (path === configPath || real(path) === real(configPath)) throw new ConfigLineError(line.line, line.text, STATE_FILE_IS_MAIN);
+  const r = io.readFile(path);
+  if (r.ok) loader.loadStateString(r.text, path);
+  else if (!r.missing) {
+    throw new ArgusError('ARGUS_ERR_CONFIG_FILE', `Fatal error, can't open state config file '${path}': ${r.error}`, { path });
+  }
+  return path;
 }

@@ -14,6 +14,7 @@ import { currentMasterAddr, type SentinelState } from '../sentinel/state.js';
 import { allDirectives, directiveSpec, type DirectiveSpec } from './directives.js';
 import { quoteIfNeeded, quoteRepr } from './quote.js';
 import type { ServerOptions } from './server-options.js';
+import type { MainFileBase } from './state-file.js';
 import { splitArgs } from './tokenize.js';
 import { ALL_MASTERS, globalWebhooks, masterWebhooks } from '../webhooks/targets.js';
 
@@ -428,30 +429,46 @@ function rewriteMaster(rs: RewriteState, m: MasterRecord, state: SentinelState, 
   }
 }
 
-function rewriteSentinelState(rs: RewriteState, state: SentinelState, argus: readonly ArgusMasterDirective[]): void {
+/**
+ * With a state file (`base`: the main file's values) the CONFIG SET parameters are written only
+ * where they differ from the main file, `""`/0 for an unset one, and the options no command
+ * changes (deny-scripts-reconfig, `*` webhooks) are left to the main file. A master of the main
+ * file that is gone is written as `argus-removed`, so that it stays gone after a restart.
+ */
+function rewriteSentinelState(rs: RewriteState, state: SentinelState, argus: readonly ArgusMasterDirective[], base?: MainFileBase): void {
   rs.rewriteLine('sentinel myid', `sentinel myid ${q(state.myid)}`, true);
   // yes/no options: written when not at the default, or in place when the file has them.
-  rs.rewriteLine('sentinel deny-scripts-reconfig', `sentinel deny-scripts-reconfig ${yesNo(state.denyScriptsReconfig)}`, !state.denyScriptsReconfig);
+  if (!base) rs.rewriteLine('sentinel deny-scripts-reconfig', `sentinel deny-scripts-reconfig ${yesNo(state.denyScriptsReconfig)}`, !state.denyScriptsReconfig);
   // resolve-hostnames stays early in the file so it applies when the file is read back.
-  rs.rewriteLine('sentinel resolve-hostnames', `sentinel resolve-hostnames ${yesNo(state.resolveHostnames)}`, state.resolveHostnames);
-  rs.rewriteLine('sentinel announce-hostnames', `sentinel announce-hostnames ${yesNo(state.announceHostnames)}`, state.announceHostnames);
+  // `set`: not at the default; `inPlace`: an old line is rewritten even at the default (yes/no
+  // options) rather than blanked.
+  const global = (sub: string, value: string, differs: boolean, set: boolean, inPlace = false): void => {
+    if (base ? differs : set || inPlace) rs.rewriteLine(`sentinel ${sub}`, `sentinel ${sub} ${value}`, base ? true : set);
+    rs.markProcessed(`sentinel ${sub}`);
+  };
+  global('resolve-hostnames', yesNo(state.resolveHostnames), state.resolveHostnames !== base?.resolveHostnames, state.resolveHostnames, true);
+  global('announce-hostnames', yesNo(state.announceHostnames), state.announceHostnames !== base?.announceHostnames, state.announceHostnames, true);
 
   for (const m of state.masters.values()) rewriteMaster(rs, m, state, argus);
-  for (const d of argus) {
+  for (const name of base?.masters ?? []) {
+    if (!state.masters.has(name)) rs.rewriteLine('sentinel argus-removed', `sentinel argus-removed ${q(name)}`, true);
+  }
+  rs.markProcessed('sentinel argus-removed');
+  for (const d of base ? [] : argus) {
     for (const v of d.global?.(state) ?? []) rs.rewriteLine(`sentinel ${d.sub}`, `sentinel ${d.sub} ${v}`, true);
   }
 
   rs.rewriteLine('sentinel current-epoch', `sentinel current-epoch ${state.currentEpoch}`, true);
   // announce-ip has always been written through sdscatrepr, by every Redis version.
-  if (state.announceIp !== null) rs.rewriteLine('sentinel announce-ip', `sentinel announce-ip ${quoteRepr(state.announceIp)}`, true);
-  if (state.announcePort !== 0) rs.rewriteLine('sentinel announce-port', `sentinel announce-port ${state.announcePort}`, true);
-  if (state.sentinelUser !== null) rs.rewriteLine('sentinel sentinel-user', `sentinel sentinel-user ${q(state.sentinelUser)}`, true);
-  if (state.sentinelPass !== null) rs.rewriteLine('sentinel sentinel-pass', `sentinel sentinel-pass ${q(state.sentinelPass)}`, true);
+  global('announce-ip', quoteRepr(state.announceIp ?? ''), state.announceIp !== base?.announceIp, state.announceIp !== null);
+  global('announce-port', String(state.announcePort), state.announcePort !== base?.announcePort, state.announcePort !== 0);
+  global('sentinel-user', q(state.sentinelUser ?? ''), state.sentinelUser !== base?.sentinelUser, state.sentinelUser !== null);
+  global('sentinel-pass', q(state.sentinelPass ?? ''), state.sentinelPass !== base?.sentinelPass, state.sentinelPass !== null);
 
-  for (const sub of ['announce-ip', 'announce-port', 'sentinel-user', 'sentinel-pass', ...MASTER_SUBS]) {
-    rs.markProcessed(`sentinel ${sub}`);
+  for (const sub of MASTER_SUBS) rs.markProcessed(`sentinel ${sub}`);
+  for (const d of argus) {
+    if (!base || !d.global) rs.markProcessed(`sentinel ${d.sub}`);
   }
-  for (const d of argus) rs.markProcessed(`sentinel ${d.sub}`);
 }
 
 /**
@@ -463,5 +480,26 @@ export function rewriteConfig(oldText: string, server: ServerOptions, state: Sen
   const rs = new RewriteState(oldText);
   rewriteServerOptions(rs, server, opts);
   rewriteSentinelState(rs, state, opts.argusMasterDirectives ?? ARGUS_MASTER_DIRECTIVES);
+  return rs.content();
+}
+
+/**
+ * The new text of the state file (`sentinel state-config-file`): the same rewrite, limited to
+ * Sentinel's runtime state — myid, epochs, every master with its replicas, peers and SET options,
+ * and the CONFIG SET parameters (loglevel included) where they differ from the main file.
+ * Server options stay in the main file, which is never rewritten in this mode.
+ */
+export function rewriteStateConfig(
+  oldText: string,
+  server: ServerOptions,
+  state: SentinelState,
+  base: MainFileBase,
+  argus: readonly ArgusMasterDirective[] = ARGUS_MASTER_DIRECTIVES,
+): string {
+  const rs = new RewriteState(oldText);
+  const loglevel = server.get('loglevel')?.[0] ?? null;
+  if (loglevel !== null && loglevel !== base.loglevel) rs.rewriteLine('loglevel', `loglevel ${loglevel}`, true);
+  rs.markProcessed('loglevel');
+  rewriteSentinelState(rs, state, argus, base);
   return rs.content();
 }

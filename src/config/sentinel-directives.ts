@@ -298,6 +298,9 @@ export const ARGUS_SENTINEL_DIRECTIVES: readonly SentinelDirective[] = [
     m.argusMaintenanceUntil = v;
     return null;
   }),
+  // `sentinel argus-removed <master>`: state file only; its work is done by the loader's merge
+  // (src/config/state-file.ts), so there is nothing to apply.
+  { name: 'argus-removed', argc: [1], apply: () => null },
   // `sentinel argus-webhook <master|*> <url>`, repeatable: POST every event to url (docs/scripts.md).
   {
     name: 'argus-webhook',

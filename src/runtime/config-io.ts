@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ConfigIo } from '../config/load.js';
 import { strerror } from '../config/flush.js';
@@ -38,7 +38,14 @@ export const fileConfigIo: ConfigIo = {
     try {
       return { ok: true, text: readFileSync(path, 'latin1') };
     } catch (e) {
-      return { ok: false, error: strerror(e) };
+      return { ok: false, error: strerror(e), missing: (e as { code?: unknown }).code === 'ENOENT' };
+    }
+  },
+  realpath(path) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return null;
     }
   },
   glob: globFiles,
