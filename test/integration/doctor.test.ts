@@ -7,7 +7,7 @@ import { waitFor } from '../helpers/wait-for.js';
  * The permission doctor against real redis-server 7.0 nodes, each with its own `sentinel-user`:
  * the master's lacks CONFIG REWRITE, one replica's is complete, the other's lacks only ACL
  * (so the doctor cannot ask there, while monitoring works). A second master, without auth-user,
- * is checked as `default`.
+ * is checked as `default`, on a node that renamed CONFIG.
  */
 let master: Proc;
 let complete: Proc;
@@ -23,12 +23,12 @@ test.before(async () => {
   [complete, noAcl, plain] = await Promise.all([
     startRedisServer(['--replicaof', '127.0.0.1', String(master.port), ...user()]),
     startRedisServer(['--replicaof', '127.0.0.1', String(master.port), ...user('-acl')]),
-    startRedisServer(),
+    startRedisServer(['--rename-command', 'CONFIG', 'MYCONFIG']),
   ]);
   sentinel = await startSentinel(
     `sentinel monitor m 127.0.0.1 ${master.port} 1\n` +
       'sentinel auth-user m sentinel-user\nsentinel auth-pass m pw\n' +
-      `sentinel monitor other 127.0.0.1 ${plain.port} 1\n`,
+      `sentinel monitor other 127.0.0.1 ${plain.port} 1\nsentinel rename-command other CONFIG MYCONFIG\n`,
   );
   client = await RawClient.open(sentinel.port);
 });
@@ -74,4 +74,17 @@ test.serial('doctor: * covers every master; the default user (no auth-user) is c
   const other = all.filter((r) => r['master'] === 'other');
   t.like(other[0], { name: `127.0.0.1:${plain.port}`, role: 'master', user: 'default', status: 'ok' });
   t.deepEqual((await client.call('SENTINEL', 'DOCTOR', 'nope')).value, { error: 'ERR No such master with that name' });
+});
+
+test.serial('doctor: a command is checked under its rename-command name; a rename Sentinel does not know shows as not found', async (t) => {
+  t.is((await client.call('SENTINEL', 'SET', 'other', 'rename-command', 'CONFIG', 'CONFIG')).value, 'OK');
+  let found: Record<string, Value>[] = [];
+  await waitFor(
+    async () => {
+      found = await doctor('other');
+      return found[0]?.['status'] === 'missing';
+    },
+    { timeout: 20_000, what: 'the node checked again' },
+  );
+  t.deepEqual(fields(found[0]!['missing']!), { 'CONFIG REWRITE': "ERR Command 'CONFIG' not found" });
 });
