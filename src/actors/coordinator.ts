@@ -3,6 +3,7 @@ import type { Clock, Random } from '../runtime/clock.js';
 import type { ClientTlsMaterial } from '../runtime/tls-config.js';
 import type { DnsSettings } from '../links/host-resolver.js';
 import type { Effect } from '../sentinel/effects.js';
+import type { DoctorNodeReport } from '../sentinel/doctor.js';
 import type { ForgetRefusal } from '../sentinel/forget.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelTimings } from '../sentinel/timings.js';
@@ -127,6 +128,8 @@ export interface MasterCoordinator {
   forgetSentinel(runid: string): void;
   /** SENTINEL FORGET: drop one peer (run id) or replica (ip:port) of this master */
   forget(target: string, force: boolean): ForgetAnswer;
+  /** SENTINEL DOCTOR: ACL DRYRUN on the master's and each replica's command connection */
+  doctor(): Promise<DoctorNodeReport[]>;
   /** perform effects a rule run elsewhere in the shard produced for this master */
   apply(effects: readonly Effect[]): void;
   /**

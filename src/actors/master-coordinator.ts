@@ -10,6 +10,7 @@ import { startUserFailover } from '../sentinel/failover.js';
 import type { FailoverContext } from '../sentinel/failover-context.js';
 import { handleMaster, nextFailoverWake } from '../sentinel/handle-master.js';
 import { HELLO_CHANNEL } from '../sentinel/hello.js';
+import { doctorPrecheck, doctorProbes, doctorUser, dryrunArgs, judgeDryruns, nodeAddress, uncheckedNode, type DataNode, type DoctorNodeReport } from '../sentinel/doctor.js';
 import { forgetEventType, forgetInstance } from '../sentinel/forget.js';
 import { forgetSentinel, isOwnHello, parseHello, processHelloMessage } from '../sentinel/hello-process.js';
 import { SRI, type InstanceRecord, type MasterRecord, type SentinelRecord } from '../sentinel/instance.js';
@@ -21,6 +22,9 @@ import { InstanceActor, type ActorHost } from './instance-actor.js';
 
 /** A connect attempt that takes longer than this counts as failed (sentinel.c uses the OS's). */
 const CONNECT_TIMEOUT_MS = 1_000;
+
+/** How long SENTINEL DOCTOR waits for a node's ACL DRYRUN answers before calling it unchecked. */
+const DOCTOR_TIMEOUT_MS = 5_000;
 
 /** Distinct hellos remembered per master before the memory starts over. */
 const SEEN_HELLOS_MAX = 64;
@@ -207,6 +211,10 @@ class Coordinator implements MasterCoordinator, ActorHost {
     return { ok: true, type: forgetEventType(result.instance), text };
   }
 
+  doctor(): Promise<DoctorNodeReport[]> {
+    return Promise.all([this.master, ...this.master.replicas.values()].map((ri) => this.#doctorNode(ri)));
+  }
+
   lookupIp(host: string): string | undefined {
     return this.#resolver.cached(host);
   }
@@ -379,6 +387,33 @@ class Coordinator implements MasterCoordinator, ActorHost {
     }, Math.max(0, at - ctx.now));
   }
 
+  /**
+   * SENTINEL DOCTOR on one node: every probe as one pipelined write of ACL DRYRUN on the
+   * existing command connection (so as the user Sentinel logs in as), bounded in time.
+   */
+  async #doctorNode(ri: DataNode): Promise<DoctorNodeReport> {
+    const m = this.master;
+    const actor = this.#actors.get(ri);
+    const before = actor === undefined ? 'the node is not monitored yet' : doctorPrecheck(ri);
+    if (actor === undefined || before !== null) return uncheckedNode(m, ri, before!);
+    const user = doctorUser(m);
+    const probes = doctorProbes(m, this.#clientName('cc'));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), DOCTOR_TIMEOUT_MS);
+    });
+    const replies = await Promise.race([actor.link.query(probes.map((p) => ['ACL', ...dryrunArgs(user, p)])), late]);
+    clearTimeout(timer);
+    if (replies === null) return uncheckedNode(m, ri, `no answer to ACL DRYRUN within ${DOCTOR_TIMEOUT_MS / 1000} s`);
+    const verdict = judgeDryruns(probes, replies);
+    return { master: m.name, name: nodeAddress(ri), role: ri.kind === 'master' ? 'master' : 'slave', user, ...verdict };
+  }
+
+  /** CLIENT SETNAME's name on each connection (sentinelReconnectInstance). */
+  #clientName(kind: ConnectionKind): string {
+    return `sentinel-${this.#services.globals().myid.slice(0, 8)}-${kind === 'cc' ? 'cmd' : 'pubsub'}`;
+  }
+
   /** SENTINEL is-master-down-by-addr to a peer; its answer feeds ODOWN and the election. */
   #askPeer(sentinel: SentinelRecord, args: readonly string[]): void {
     const actor = this.#actors.get(sentinel);
@@ -528,7 +563,7 @@ class Coordinator implements MasterCoordinator, ActorHost {
       ...(tls ? { tls: clientTlsOptions(tls) } : {}),
       credentials,
       rename: (command) => renameCommand(this.master, command),
-      clientName: (kind) => `sentinel-${this.#services.globals().myid.slice(0, 8)}-${kind === 'cc' ? 'cmd' : 'pubsub'}`,
+      clientName: (kind) => this.#clientName(kind),
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       clock: this.#services.clock,
       resolveHost: (h) => this.#resolver.resolve(h),

@@ -27,10 +27,11 @@ import {
   type ReplicaRecord,
   type SentinelRecord,
 } from '../sentinel/instance.js';
+import type { DoctorNodeReport } from '../sentinel/doctor.js';
 import type { ForgetAnswer, ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
 
 /** Bumped whenever a message shape changes; a worker of another version is refused at start. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 // ---------------------------------------------------------------------------------------------
 // Whole records: what a shard is given (MONITOR, a restart) and what commands are shown (views)
@@ -330,6 +331,14 @@ export interface ShardApi {
   forgetSentinel(runid: string): void;
   /** SENTINEL FORGET (null: master not hosted here) */
   forget(name: string, target: string, force: boolean): ShardForgetReply | null;
+  /** SENTINEL DOCTOR: the findings of the named masters hosted here (unknown names skipped) */
+  doctor(names: readonly string[]): Promise<DoctorReport[]>;
+}
+
+/** SENTINEL DOCTOR's findings about one master: its node first, then each replica. */
+export interface DoctorReport {
+  readonly master: string;
+  readonly nodes: readonly DoctorNodeReport[];
 }
 
 /**

@@ -24,7 +24,7 @@ export function exposeShardApi(api: ShardApi, port: MessagePort): void {
 }
 
 /** What the main thread can call: each method returns a promise of the ShardApi result. */
-export type ShardCalls = { [K in keyof ShardApi]: (...args: Parameters<ShardApi[K]>) => Promise<ReturnType<ShardApi[K]>> };
+export type ShardCalls = { [K in keyof ShardApi]: (...args: Parameters<ShardApi[K]>) => Promise<Awaited<ReturnType<ShardApi[K]>>> };
 
 /**
  * The main thread's handle on one worker's API. `exited` resolves with the exit code when the

@@ -23,6 +23,7 @@ import type { EventBus } from '../events/bus.js';
 import { isArgusError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
+import type { DoctorNodeReport } from '../sentinel/doctor.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { ClientTlsMaterial } from '../runtime/tls-config.js';
@@ -327,6 +328,12 @@ export class ShardHost implements MonitorControl {
       this.#forgetHellos();
     }
     return reply.answer;
+  }
+
+  /** The doctor's findings of the named masters, from the shards that own them; a master whose shard will not answer is left out. */
+  async doctor(names: readonly string[]): Promise<Map<string, readonly DoctorNodeReport[]>> {
+    const live = await this.#ask(this.#known(names), (c, list) => c.doctor(list), (r) => r.master);
+    return new Map([...live].map(([name, r]) => [name, r.nodes]));
   }
 
   hello(payload: string): void {

@@ -38,6 +38,7 @@ import {
   fromSnapshot,
   infoCacheOf,
   toSnapshot,
+  type DoctorReport,
   type InfoCacheEntry,
   type MasterBrief,
   type MasterSnapshot,
@@ -327,6 +328,14 @@ export class ShardRuntime implements ShardApi {
     const facts = factsOf(h.coordinator.master, ipOf(h));
     h.sentKey = factsKey(facts);
     return { answer, facts: { gen: h.gen, facts } };
+  }
+
+  async doctor(names: readonly string[]): Promise<DoctorReport[]> {
+    const hosted = names.flatMap((name) => {
+      const h = this.#hosted.get(name);
+      return h ? [{ name, h }] : [];
+    });
+    return Promise.all(hosted.map(async ({ name, h }) => ({ master: name, nodes: await h.coordinator.doctor() })));
   }
 
   // ------------------------------------------------------------------------- batching

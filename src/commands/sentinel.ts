@@ -2,6 +2,7 @@ import { SENTINEL_ADMIN, subcommandMap, type ArgusCommandSpec } from './spec.js'
 import { ckquorumSubcommand } from './sentinel/ckquorum.js';
 import { configSubcommand } from './sentinel/config.js';
 import { debugSubcommand } from './sentinel/debug.js';
+import { doctorSubcommand } from './sentinel/doctor.js';
 import { failoverSubcommand } from './sentinel/failover.js';
 import { failoverPlanSubcommand } from './sentinel/failover-plan.js';
 import { flushconfigSubcommand } from './sentinel/flushconfig.js';
@@ -35,6 +36,7 @@ export const sentinelCommand: ArgusCommandSpec = {
     ckquorumSubcommand,
     configSubcommand,
     debugSubcommand,
+    doctorSubcommand,
     failoverSubcommand,
     failoverPlanSubcommand,
     flushconfigSubcommand,

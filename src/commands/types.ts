@@ -5,6 +5,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../actors/coordinator.js';
 import type { InfoCacheEntry, MasterBrief } from '../actors/protocol.js';
+import type { DoctorNodeReport } from '../sentinel/doctor.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { ScriptJobView } from './sentinel/script-queue.js';
 
@@ -187,6 +188,11 @@ export interface MonitorControl {
    * resolves (the caller saves, then announces). Null when the owner cannot be reached.
    */
   forget(name: string, target: string, force: boolean): Promise<ForgetAnswer | null>;
+  /**
+   * SENTINEL DOCTOR: ACL DRYRUN of Sentinel's commands on each node of the named masters, by
+   * master; a master whose owner cannot be reached is left out.
+   */
+  doctor(names: readonly string[]): Promise<Map<string, readonly DoctorNodeReport[]>>;
   /** a hello received through the Sentinel PUBLISH command */
   hello(payload: string): void;
   /**

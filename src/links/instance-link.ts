@@ -141,6 +141,17 @@ export class InstanceLink {
     });
   }
 
+  /**
+   * Several commands in one write, their replies not handed to onReply: questions Argus asks for
+   * itself (SENTINEL DOCTOR's ACL DRYRUN), whose refusal is not one of a command Sentinel needs
+   * and must not stand as the link's error (link-errors.ts).
+   */
+  query(commands: readonly (readonly string[])[]): Promise<LinkReply[]> {
+    const cc = this.cc;
+    if (cc?.state !== 'up') return Promise.resolve(commands.map(() => this.notConnected()));
+    return cc.sendMany(commands.map(([command = '', ...args]) => [this.opts.rename(command), args] as const));
+  }
+
   /** Closes one connection or both now; the actor reconnects later. No onDisconnected. */
   close(kind?: ConnectionKind, reason = 'closed by sentinel'): void {
     if (kind !== 'pc' && this.cc) {

@@ -2,6 +2,7 @@ import { ServerOptions, type LogLevel } from '../../src/config/server-options.js
 import { dispatch } from '../../src/commands/dispatch.js';
 import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
 import { instanceDescription } from '../../src/events/event.js';
+import { uncheckedNode, type DoctorNodeReport } from '../../src/sentinel/doctor.js';
 import { forgetEventType, forgetInstance } from '../../src/sentinel/forget.js';
 import { briefOf, infoCacheOf, type InfoCacheEntry, type MasterBrief } from '../../src/actors/protocol.js';
 import type { MasterRecord } from '../../src/sentinel/instance.js';
@@ -199,6 +200,18 @@ export class FakeMonitors implements MonitorControl {
     if (!result.ok) return result;
     const text = instanceDescription(result.instance, master, { announceHostnames: false });
     return { ok: true, type: forgetEventType(result.instance), text };
+  }
+  /** what doctor() answers for a master; unset: every node of it unchecked (no links here) */
+  readonly doctorFindings = new Map<string, DoctorNodeReport[]>();
+  async doctor(names: readonly string[]): Promise<Map<string, readonly DoctorNodeReport[]>> {
+    this.calls.push(`doctor:${names.join(',')}`);
+    const out = new Map<string, readonly DoctorNodeReport[]>();
+    for (const name of names) {
+      const m = this.#state.masters.get(name);
+      if (!m) continue;
+      out.set(name, this.doctorFindings.get(name) ?? [m, ...m.replicas.values()].map((ri) => uncheckedNode(m, ri, 'fake monitors')));
+    }
+    return out;
   }
   hello(payload: string): void {
     this.calls.push(`hello:${payload}`);

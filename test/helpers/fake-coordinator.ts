@@ -9,6 +9,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import type { CoordinatorFactory, ForgetAnswer, MasterCoordinator, ShardServices } from '../../src/actors/coordinator.js';
+import { uncheckedNode, type DoctorNodeReport } from '../../src/sentinel/doctor.js';
 import { forgetEventType, forgetInstance } from '../../src/sentinel/forget.js';
 import { newReplicaRecord, type MasterRecord } from '../../src/sentinel/instance.js';
 
@@ -66,6 +67,10 @@ class FakeCoordinator implements MasterCoordinator {
     const result = forgetInstance(this.master, target, force);
     if (!result.ok) return result;
     return { ok: true, type: forgetEventType(result.instance), text: result.instance.name };
+  }
+
+  async doctor(): Promise<DoctorNodeReport[]> {
+    return [uncheckedNode(this.master, this.master, 'fake coordinator')];
   }
 
   apply(): void {}

@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { ForgetAnswer, MasterCoordinator, ShardGlobals, ShardServices } from '../../../src/actors/coordinator.js';
+import { uncheckedNode, type DoctorNodeReport } from '../../../src/sentinel/doctor.js';
 import { forgetInstance } from '../../../src/sentinel/forget.js';
 import { toSnapshot, type ShardBatch, type ShardToMain } from '../../../src/actors/protocol.js';
 import { ShardRuntime } from '../../../src/actors/shard-runtime.js';
@@ -57,6 +58,10 @@ class Recorder implements MasterCoordinator {
     this.calls.push(`forget-one ${target} ${force}`);
     const result = forgetInstance(this.master, target, force);
     return result.ok ? { ok: true, type: '+forget-slave', text: target } : result;
+  }
+  async doctor(): Promise<DoctorNodeReport[]> {
+    this.calls.push('doctor');
+    return [uncheckedNode(this.master, this.master, 'recorder')];
   }
   apply(effects: readonly unknown[]): void { this.calls.push(`apply ${effects.length}`); }
   /** the shard's resolver cache, as a test sets it */
@@ -338,5 +343,14 @@ test.serial('shard-runtime: FORGET hands the new facts back with its answer, and
   c.services.markDirty('m');
   rt.flush();
   t.is(batches().length, sentBefore, 'facts already delivered');
+  rt.shutdown();
+});
+
+test.serial('shard-runtime: DOCTOR asks the coordinators of the named masters it hosts', async (t) => {
+  const { rt, made } = setup();
+  rt.addMaster({ gen: 1, snapshot: snap('m') });
+  const reports = await rt.doctor(['m', 'nope']);
+  t.deepEqual(reports.map((r) => [r.master, r.nodes.map((n) => n.reason)]), [['m', ['recorder']]]);
+  t.true(made.get('m')!.calls.includes('doctor'));
   rt.shutdown();
 });
