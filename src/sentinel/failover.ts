@@ -8,6 +8,7 @@ import {
   textEvent,
   type FailoverContext,
 } from './failover-context.js';
+import { abortCommands, coordinatedRefusal, sendFailoverTo } from './coordinated.js';
 import { fnv1a } from './fnv1a.js';
 import { SRI, type MasterRecord, type ReplicaRecord } from './instance.js';
 import { suppressFailover } from './maintenance.js';
@@ -137,12 +138,20 @@ export function startFailoverIfNeeded(master: MasterRecord, ctx: FailoverContext
   return startFailover(master, ctx);
 }
 
-/** Why SENTINEL FAILOVER was refused: `-INPROG Failover already in progress`, `-NOGOODSLAVE No suitable replica to promote`. */
-export type UserFailoverError = 'INPROG' | 'NOGOODSLAVE';
+/**
+ * Why SENTINEL FAILOVER was refused: `-INPROG Failover already in progress`, `-NOGOODSLAVE No
+ * suitable replica to promote`, or (coordinated) a whole error line without the '-'.
+ */
+export type UserFailoverError = 'INPROG' | 'NOGOODSLAVE' | { readonly refused: string };
 
 export type UserFailoverResult =
   | { readonly ok: true; readonly effects: Effect[] }
   | { readonly ok: false; readonly error: UserFailoverError };
+
+/** Argus: what the operator asked for. `coordinated`: SENTINEL FAILOVER <name> COORDINATED|SAFE. */
+export interface UserFailoverRequest {
+  readonly coordinated?: boolean;
+}
 
 /**
  * SENTINEL FAILOVER <name> after the name lookup (commands.md §3.7), Redis 7 semantics: refused
@@ -154,18 +163,40 @@ export type UserFailoverResult =
  * from our hellos. Reply `+OK` after performing the effects, then run handleMaster at once
  * (right after the reply has left: the SIMULATE-FAILURE checkpoints come after it, as in Redis).
  *
- * Not implemented: Valkey 9's `COORDINATED` option (and its V9-only marking of the master SDOWN
- * for a plain FAILOVER, which Redis 7 peers never see anyway).
+ * Argus coordinated mode (`request.coordinated`, coordinated.ts): refused with nothing changed
+ * unless the master is reachable and runs Redis 6.2+; flags `coordinated_failover` too, so
+ * send_slaveof_noone hands over with FAILOVER TO on the old master. Unlike Valkey 9 it keeps
+ * `force_failover` (no election), as a plain SENTINEL FAILOVER does.
+ * Not implemented: V9's marking of the master SDOWN for a plain FAILOVER.
  */
-export function startUserFailover(master: MasterRecord, ctx: FailoverContext): UserFailoverResult {
+export function startUserFailover(master: MasterRecord, ctx: FailoverContext, request: UserFailoverRequest = {}): UserFailoverResult {
   if (master.flags & SRI.FAILOVER_IN_PROGRESS) return { ok: false, error: 'INPROG' };
+  const coordinated = request.coordinated === true;
+  if (coordinated) {
+    const refusal = coordinatedRefusal(master);
+    if (refusal !== null) return { ok: false, error: { refused: refusal } };
+  }
   if (selectSlave(master, ctx) === null) return { ok: false, error: 'NOGOODSLAVE' };
-  const effects: Effect[] = [
-    { kind: 'log', level: 'warning', message: `Executing user requested FAILOVER of '${master.name}'` },
-    ...startFailover(master, ctx),
-  ];
-  master.flags |= SRI.FORCE_FAILOVER;
+  const what = `${coordinated ? 'COORDINATED ' : ''}FAILOVER of '${master.name}'`;
+  const effects: Effect[] = [{ kind: 'log', level: 'warning', message: `Executing user requested ${what}` }, ...startFailover(master, ctx)];
+  master.flags |= SRI.FORCE_FAILOVER | (coordinated ? SRI.COORDINATED_FAILOVER : 0);
   return { ok: true, effects };
+}
+
+/**
+ * Argus: the old master refused FAILOVER TO (older than 6.2: `-ERR unknown command`; no online
+ * replica; ...): `-failover-abort-master-refused <master> <reason>`, abort, and make sure no
+ * FAILOVER runs and no writes stay paused there (FAILOVER ABORT, CLIENT UNPAUSE). Nothing
+ * unless our coordinated failover still waits for that promotion.
+ */
+export function failoverToRefused(master: MasterRecord, reason: string, ctx: FailoverContext): Effect[] {
+  if (!(master.flags & SRI.COORDINATED_FAILOVER) || master.failoverState !== 'wait_promotion') return [];
+  const out: Effect[] = [
+    instanceEvent('warning', '-failover-abort-master-refused', master, master, reason.replace(/[\r\n]+/g, ' ')),
+    { kind: 'send-commands', instance: master, master, commands: abortCommands() },
+  ];
+  abortFailover(master, ctx);
+  return out;
 }
 
 /**
@@ -240,6 +271,17 @@ function selectSlaveStep(master: MasterRecord, ctx: FailoverContext, out: Effect
  */
 function sendSlaveOfNoOne(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
   const promoted = promotedSlave(master);
+  if (promoted !== null && master.flags & SRI.COORDINATED_FAILOVER) {
+    // V9: the old master hands over (coordinated.ts); the replica is never told SLAVEOF NO ONE
+    const step = sendFailoverTo(master, promoted, announceHost(promoted.addr, ctx), ctx);
+    out.push(...step.effects);
+    if (step.abort) abortFailover(master, ctx);
+    if (!step.sent) return;
+    out.push(instanceEvent('notice', '+failover-state-wait-promotion', promoted, master));
+    setState(master, 'wait_promotion', ctx.now);
+    out.push({ kind: 'info-now', instance: promoted, master });
+    return;
+  }
   if (promoted === null || promoted.link.disconnected) {
     if (ctx.now - master.failoverStateChangeTime > master.failoverTimeout) {
       out.push(instanceEvent('warning', '-failover-abort-slave-timeout', master, master));
@@ -257,6 +299,8 @@ function sendSlaveOfNoOne(master: MasterRecord, ctx: FailoverContext, out: Effec
 function waitPromotion(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
   if (ctx.now - master.failoverStateChangeTime > master.failoverTimeout) {
     out.push(instanceEvent('warning', '-failover-abort-slave-timeout', master, master));
+    // Argus: a coordinated handover that did not finish is called off on the old master
+    if (master.flags & SRI.COORDINATED_FAILOVER) out.push({ kind: 'send-commands', instance: master, master, commands: abortCommands() });
     abortFailover(master, ctx);
   }
 }
