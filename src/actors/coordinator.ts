@@ -90,7 +90,7 @@ export interface VoteAnswer {
   readonly mustFlush: boolean;
 }
 
-/** SENTINEL FAILOVER's outcome; `refused` carries a whole error line (coordinated) */
+/** SENTINEL FAILOVER's outcome; `refused` carries a whole error line (coordinated, switchover) */
 export type UserFailoverReply = 'OK' | 'INPROG' | 'NOGOODSLAVE' | { readonly refused: string };
 
 /**
@@ -123,7 +123,7 @@ export interface MasterCoordinator {
   answerIsMasterDown(reqEpoch: number, runid: string): VoteAnswer;
   /** a hello that arrived through the Sentinel PUBLISH command (no own-id filter there) */
   publishedHello(payload: string): void;
-  /** SENTINEL FAILOVER [COORDINATED|SAFE] */
+  /** SENTINEL FAILOVER [COORDINATED|SAFE], SENTINEL SWITCHOVER */
   userFailover(request?: UserFailoverRequest): UserFailoverReply;
   /** another master saw this run id take over an address: drop it here too */
   forgetSentinel(runid: string): void;

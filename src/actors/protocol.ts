@@ -325,7 +325,7 @@ export interface ShardApi {
    * main thread). One answer per item, null for a hello or a master not hosted here.
    */
   peer(items: readonly PeerInput[]): (VoteAnswer | null)[];
-  /** SENTINEL FAILOVER [COORDINATED|SAFE] */
+  /** SENTINEL FAILOVER [COORDINATED|SAFE], SENTINEL SWITCHOVER */
   failover(name: string, request?: UserFailoverRequest): UserFailoverReply | null;
   /** +sentinel-invalid-addr elsewhere: forget this run id under every master here */
   forgetSentinel(runid: string): void;

@@ -180,7 +180,7 @@ export interface MonitorControl {
    * the master answers and may vote; null when it cannot be reached.
    */
   isMasterDownByAddr(name: string, reqEpoch: number, runid: string): Promise<VoteAnswer | null>;
-  /** SENTINEL FAILOVER (COORDINATED: `request`) for master `name`; null when its owner cannot be reached */
+  /** SENTINEL FAILOVER (COORDINATED, SWITCHOVER: `request`) for master `name`; null when its owner cannot be reached */
   userFailover(name: string, request?: UserFailoverRequest): Promise<UserFailoverReply | null>;
   /**
    * SENTINEL FORGET: drop one peer (run id) or replica (ip:port) of master `name` in its shard;

@@ -8,7 +8,7 @@ import {
   textEvent,
   type FailoverContext,
 } from './failover-context.js';
-import { abortCommands, coordinatedRefusal, sendFailoverTo } from './coordinated.js';
+import { abortCommands, coordinatedRefusal, findReplica, sendFailoverTo, switchoverRefusal } from './coordinated.js';
 import { fnv1a } from './fnv1a.js';
 import { SRI, type MasterRecord, type ReplicaRecord } from './instance.js';
 import { suppressFailover } from './maintenance.js';
@@ -140,7 +140,7 @@ export function startFailoverIfNeeded(master: MasterRecord, ctx: FailoverContext
 
 /**
  * Why SENTINEL FAILOVER was refused: `-INPROG Failover already in progress`, `-NOGOODSLAVE No
- * suitable replica to promote`, or (coordinated) a whole error line without the '-'.
+ * suitable replica to promote`, or (coordinated, switchover) a whole error line without the '-'.
  */
 export type UserFailoverError = 'INPROG' | 'NOGOODSLAVE' | { readonly refused: string };
 
@@ -148,9 +148,13 @@ export type UserFailoverResult =
   | { readonly ok: true; readonly effects: Effect[] }
   | { readonly ok: false; readonly error: UserFailoverError };
 
-/** Argus: what the operator asked for. `coordinated`: SENTINEL FAILOVER <name> COORDINATED|SAFE. */
+/**
+ * Argus: what the operator asked for. `coordinated`: SENTINEL FAILOVER <name> COORDINATED|SAFE;
+ * `target`: SENTINEL SWITCHOVER <name> <ip> <port> (always coordinated).
+ */
 export interface UserFailoverRequest {
   readonly coordinated?: boolean;
+  readonly target?: { readonly host: string; readonly port: number };
 }
 
 /**
@@ -166,20 +170,32 @@ export interface UserFailoverRequest {
  * Argus coordinated mode (`request.coordinated`, coordinated.ts): refused with nothing changed
  * unless the master is reachable and runs Redis 6.2+; flags `coordinated_failover` too, so
  * send_slaveof_noone hands over with FAILOVER TO on the old master. Unlike Valkey 9 it keeps
- * `force_failover` (no election), as a plain SENTINEL FAILOVER does.
+ * `force_failover` (no election), as a plain SENTINEL FAILOVER does. A switchover
+ * (`request.target`) promotes that replica if switchoverRefusal finds nothing wrong with it.
  * Not implemented: V9's marking of the master SDOWN for a plain FAILOVER.
  */
 export function startUserFailover(master: MasterRecord, ctx: FailoverContext, request: UserFailoverRequest = {}): UserFailoverResult {
+  let target: ReplicaRecord | null = null;
+  if (request.target !== undefined) {
+    target = findReplica(master, request.target.host, request.target.port, ctx);
+    if (target === null) return { ok: false, error: { refused: 'ERR No such replica with that address' } };
+  }
   if (master.flags & SRI.FAILOVER_IN_PROGRESS) return { ok: false, error: 'INPROG' };
-  const coordinated = request.coordinated === true;
+  const coordinated = request.coordinated === true || target !== null;
   if (coordinated) {
     const refusal = coordinatedRefusal(master);
     if (refusal !== null) return { ok: false, error: { refused: refusal } };
   }
-  if (selectSlave(master, ctx) === null) return { ok: false, error: 'NOGOODSLAVE' };
-  const what = `${coordinated ? 'COORDINATED ' : ''}FAILOVER of '${master.name}'`;
+  if (target !== null) {
+    const why = switchoverRefusal(master, target, ctx);
+    if (why !== null) return { ok: false, error: { refused: `NOGOODSLAVE The replica is not suitable for promotion: ${why}` } };
+  } else if (selectSlave(master, ctx) === null) {
+    return { ok: false, error: 'NOGOODSLAVE' };
+  }
+  const what = target !== null ? `SWITCHOVER of '${master.name}' to ${target.name}` : `${coordinated ? 'COORDINATED ' : ''}FAILOVER of '${master.name}'`;
   const effects: Effect[] = [{ kind: 'log', level: 'warning', message: `Executing user requested ${what}` }, ...startFailover(master, ctx)];
   master.flags |= SRI.FORCE_FAILOVER | (coordinated ? SRI.COORDINATED_FAILOVER : 0);
+  master.switchoverTarget = target?.name ?? null;
   return { ok: true, effects };
 }
 
@@ -210,6 +226,7 @@ export function abortFailover(master: MasterRecord, ctx: FailoverContext): void 
   const s = master.failoverState;
   if (s === 'reconf_slaves' || s === 'update_config') return;
   master.flags &= ~(SRI.FAILOVER_IN_PROGRESS | SRI.FORCE_FAILOVER | SRI.COORDINATED_FAILOVER);
+  master.switchoverTarget = null;
   setState(master, 'none', ctx.now);
   const promoted = promotedSlave(master);
   if (promoted !== null) promoted.flags &= ~SRI.PROMOTED;
@@ -252,9 +269,24 @@ export function selectionMayWait(master: MasterRecord, ctx: FailoverContext): bo
  * qualifying, or do not answer in time. sentinel.c aborts at once (issue 5: 1 failover in 5).
  */
 function selectSlaveStep(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
+  if (master.switchoverTarget !== null) return switchoverTargetStep(master, ctx, out);
   const replica = selectSlave(master, ctx);
   if (replica === null && selectionMayWait(master, ctx)) return;
   if (replica === null) {
+    out.push(instanceEvent('warning', '-failover-abort-no-good-slave', master, master));
+    abortFailover(master, ctx);
+    return;
+  }
+  out.push(instanceEvent('warning', '+selected-slave', replica, master));
+  replica.flags |= SRI.PROMOTED;
+  setState(master, 'send_slaveof_noone', ctx.now);
+  out.push(instanceEvent('notice', '+failover-state-send-slaveof-noone', replica, master));
+}
+
+/** Argus SWITCHOVER: select_slave takes the named replica while it is still there and reachable. */
+function switchoverTargetStep(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
+  const replica = master.replicas.get(master.switchoverTarget ?? '');
+  if (replica === undefined || replica.flags & SRI.S_DOWN || replica.link.disconnected) {
     out.push(instanceEvent('warning', '-failover-abort-no-good-slave', master, master));
     abortFailover(master, ctx);
     return;

@@ -3,7 +3,7 @@ import type { UserFailoverReply } from '../../actors/coordinator.js';
 import { replyError } from '../reply-errors.js';
 import { SENTINEL_ADMIN, type ArgusCommandSpec } from '../spec.js';
 
-/** The reply to SENTINEL FAILOVER from its coordinator's answer (null: not reachable). */
+/** The reply to SENTINEL FAILOVER or SWITCHOVER from its coordinator's answer (null: not reachable). */
 export function userFailoverReply(answer: UserFailoverReply | null): Reply {
   if (answer === 'OK') return ok;
   if (answer === 'INPROG') return replyError.failoverInProgress();

@@ -55,6 +55,9 @@ const LINES = [
   '    Change options of the master.',
   'SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]',
   '    Make this Sentinel crash during its next failover (for tests).',
+  'SWITCHOVER <master-name> <replica-ip> <replica-port>',
+  '    (Argus) A COORDINATED failover to the named replica; refused unless it is up, connected',
+  '    and at most 1 MB of replication behind the master (priority 0 allowed).',
 ];
 
 /** SENTINEL HELP: the one subcommand without @admin. */

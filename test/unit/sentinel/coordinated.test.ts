@@ -4,12 +4,14 @@ import {
   firstError,
   hasFailoverCommand,
   redisVersionOf,
+  switchoverRefusal,
+  SWITCHOVER_MAX_LAG_BYTES,
 } from '../../../src/sentinel/coordinated.js';
 import type { Effect } from '../../../src/sentinel/effects.js';
 import { failoverStateMachine, failoverToRefused, startUserFailover } from '../../../src/sentinel/failover.js';
 import { SRI, type MasterRecord } from '../../../src/sentinel/instance.js';
 import { refreshInstanceInfo } from '../../../src/sentinel/refresh-info.js';
-import { cluster, Sim } from './cluster-helpers.js';
+import { cluster, followingInfo, Sim } from './cluster-helpers.js';
 import { info, T0 } from './helpers.js';
 
 const M = 'mymaster 127.0.0.1 16379';
@@ -125,4 +127,49 @@ test('coordinated: no promotion within failover-timeout aborts the handover on t
   t.is(sim.lines.at(-1), `-failover-abort-slave-timeout master ${M}`);
   t.deepEqual(commandsTo(out, 16379), [[['MULTI'], ['FAILOVER', 'ABORT'], ['CLIENT', 'UNPAUSE'], ['EXEC']]]);
   t.is(m.failoverState, 'none');
+});
+
+test('switchover: the named replica is promoted even when selection would pick the other one', (t) => {
+  const sim = new Sim();
+  const { m, r2 } = cluster(T0);
+  masterInfo(m, '7.0.15');
+  // r1 has the larger offset: Sentinel's own choice; r2 is asked for, with priority 0 even
+  r2.slavePriority = 0;
+  sim.run((ctx) => {
+    const r = startUserFailover(m, ctx, { target: { host: '127.0.0.1', port: 16381 } });
+    t.true(r.ok);
+    return r.ok ? r.effects : [];
+  });
+  t.is(m.switchoverTarget, r2.name);
+  const steps = sim.run((ctx) => failoverStateMachine(m, ctx));
+  t.true(sim.lines.includes(`+selected-slave slave 127.0.0.1:16381 127.0.0.1 16381 @ ${M}`));
+  t.deepEqual(commandsTo(steps, 16379)[0]?.[2], ['FAILOVER', 'TO', '127.0.0.1', '16381', 'TIMEOUT', '10000']);
+  sim.run((ctx) => refreshInstanceInfo(r2, m, info('role:master'), ctx));
+  t.is(m.failoverState, 'reconf_slaves');
+});
+
+test('switchover: validation in order — unknown replica, INPROG, then the replica\'s health and lag', (t) => {
+  const sim = new Sim();
+  const { m, r1, r2 } = cluster(T0);
+  masterInfo(m, '7.0.15', 5_000_000, [[16380, 'online', 5_000_000], [16381, 'online', 5_000_000 - SWITCHOVER_MAX_LAG_BYTES - 1]]);
+  const ask = (port: number) => {
+    let res: ReturnType<typeof startUserFailover> | null = null;
+    sim.run((ctx) => {
+      res = startUserFailover(m, ctx, { target: { host: '127.0.0.1', port } });
+      return [];
+    });
+    return res!;
+  };
+  t.deepEqual(ask(16399), { ok: false, error: { refused: 'ERR No such replica with that address' } });
+  t.deepEqual(ask(16381), { ok: false, error: { refused: `NOGOODSLAVE The replica is not suitable for promotion: it lags ${SWITCHOVER_MAX_LAG_BYTES + 1} bytes behind the master (the bound is ${SWITCHOVER_MAX_LAG_BYTES})` } });
+  r1.flags |= SRI.S_DOWN;
+  t.deepEqual(ask(16380), { ok: false, error: { refused: 'NOGOODSLAVE The replica is not suitable for promotion: it is down (s_down)' } });
+  r1.flags &= ~SRI.S_DOWN;
+  sim.run((ctx) => refreshInstanceInfo(r1, m, followingInfo('127.0.0.1', 16379, false), ctx));
+  t.deepEqual(ask(16380), { ok: false, error: { refused: 'NOGOODSLAVE The replica is not suitable for promotion: its link to the master is down' } });
+  sim.run((ctx) => refreshInstanceInfo(r1, m, followingInfo('127.0.0.1', 16379), ctx));
+  t.is(switchoverRefusal(m, r1, sim.ctx()), null);
+  t.true(ask(16380).ok);
+  t.deepEqual(ask(16380), { ok: false, error: 'INPROG' });
+  t.is(r2.flags & SRI.PROMOTED, 0);
 });

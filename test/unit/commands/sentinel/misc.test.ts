@@ -113,6 +113,20 @@ test('sentinel failover: COORDINATED and SAFE ask the owner for a coordinated fa
   t.is(h.state.currentEpoch, 0);
 });
 
+test('sentinel switchover: checks the master name and the port here, the rest in the owner', async (t) => {
+  const { h } = setup();
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'nope', '127.0.0.1', '6380')), err('ERR No such master with that name'));
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'mymaster', '127.0.0.1', 'x')), err('ERR Invalid port'));
+  t.deepEqual(h.monitors.calls, []);
+  h.monitors.failoverReply = 'INPROG';
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'mymaster', '127.0.0.1', '6380')), err('INPROG Failover already in progress'));
+  h.monitors.failoverReply = { refused: 'ERR No such replica with that address' };
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'mymaster', '10.0.0.9', '6380')), err('ERR No such replica with that address'));
+  h.monitors.failoverReply = 'OK';
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'mymaster', '127.0.0.1', '6380')), ok);
+  t.is(h.monitors.calls.at(-1), 'userFailover:mymaster:{"coordinated":true,"target":{"host":"127.0.0.1","port":6380}}');
+});
+
 test('sentinel ckquorum: OK as a status line when quorum and majority are reachable', async (t) => {
   const { h, master } = setup(2);
   addKnownSentinel(h.state, master, '127.0.0.1', 26380, peer(1), h.clock.monotonic());
