@@ -267,11 +267,11 @@ export function selectionMayWait(master: MasterRecord, ctx: FailoverContext): bo
  * asked for within a ping-period (refreshReplicasInfo), wait for those answers — a round trip —
  * instead of aborting, for one ping-period at most; the abort comes when they answer without
  * qualifying, or do not answer in time. sentinel.c aborts at once (issue 5: 1 failover in 5).
+ * A SWITCHOVER takes its named replica instead (switchoverTarget), without waiting.
  */
 function selectSlaveStep(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
-  if (master.switchoverTarget !== null) return switchoverTargetStep(master, ctx, out);
-  const replica = selectSlave(master, ctx);
-  if (replica === null && selectionMayWait(master, ctx)) return;
+  const replica = master.switchoverTarget !== null ? switchoverTarget(master) : selectSlave(master, ctx);
+  if (replica === null && master.switchoverTarget === null && selectionMayWait(master, ctx)) return;
   if (replica === null) {
     out.push(instanceEvent('warning', '-failover-abort-no-good-slave', master, master));
     abortFailover(master, ctx);
@@ -284,17 +284,9 @@ function selectSlaveStep(master: MasterRecord, ctx: FailoverContext, out: Effect
 }
 
 /** Argus SWITCHOVER: select_slave takes the named replica while it is still there and reachable. */
-function switchoverTargetStep(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
+function switchoverTarget(master: MasterRecord): ReplicaRecord | null {
   const replica = master.replicas.get(master.switchoverTarget ?? '');
-  if (replica === undefined || replica.flags & SRI.S_DOWN || replica.link.disconnected) {
-    out.push(instanceEvent('warning', '-failover-abort-no-good-slave', master, master));
-    abortFailover(master, ctx);
-    return;
-  }
-  out.push(instanceEvent('warning', '+selected-slave', replica, master));
-  replica.flags |= SRI.PROMOTED;
-  setState(master, 'send_slaveof_noone', ctx.now);
-  out.push(instanceEvent('notice', '+failover-state-send-slaveof-noone', replica, master));
+  return replica === undefined || replica.flags & SRI.S_DOWN || replica.link.disconnected ? null : replica;
 }
 
 /**
