@@ -7,6 +7,7 @@ import type { DoctorNodeReport } from '../sentinel/doctor.js';
 import type { ForgetRefusal } from '../sentinel/forget.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelTimings } from '../sentinel/timings.js';
+import type { UserFailoverRequest } from '../sentinel/failover.js';
 
 /**
  * The contract between a shard's runtime (which hosts actors, batches their output and talks
@@ -90,7 +91,8 @@ export interface VoteAnswer {
   readonly mustFlush: boolean;
 }
 
-export type UserFailoverReply = 'OK' | 'INPROG' | 'NOGOODSLAVE';
+/** SENTINEL FAILOVER's outcome; `refused` carries a whole error line (coordinated, switchover) */
+export type UserFailoverReply = 'OK' | 'INPROG' | 'NOGOODSLAVE' | { readonly refused: string };
 
 /**
  * SENTINEL FORGET as it travels back to the main thread: the event to publish once the config
@@ -122,8 +124,8 @@ export interface MasterCoordinator {
   answerIsMasterDown(reqEpoch: number, runid: string): VoteAnswer;
   /** a hello that arrived through the Sentinel PUBLISH command (no own-id filter there) */
   publishedHello(payload: string): void;
-  /** SENTINEL FAILOVER */
-  userFailover(): UserFailoverReply;
+  /** SENTINEL FAILOVER [COORDINATED|SAFE], SENTINEL SWITCHOVER */
+  userFailover(request?: UserFailoverRequest): UserFailoverReply;
   /** another master saw this run id take over an address: drop it here too */
   forgetSentinel(runid: string): void;
   /** SENTINEL FORGET: drop one peer (run id) or replica (ip:port) of this master */

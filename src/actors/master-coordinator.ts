@@ -6,7 +6,8 @@ import { clientTlsOptions } from '../links/tls-context.js';
 import type { ConnectionKind, LinkCredentials, LinkReply } from '../links/types.js';
 import type { AnnounceContext } from '../sentinel/addr-match.js';
 import type { Effect } from '../sentinel/effects.js';
-import { startUserFailover } from '../sentinel/failover.js';
+import { firstError } from '../sentinel/coordinated.js';
+import { failoverToRefused, startUserFailover, type UserFailoverRequest } from '../sentinel/failover.js';
 import type { FailoverContext } from '../sentinel/failover-context.js';
 import { handleMaster, nextFailoverWake } from '../sentinel/handle-master.js';
 import { HELLO_CHANNEL } from '../sentinel/hello.js';
@@ -186,8 +187,8 @@ class Coordinator implements MasterCoordinator, ActorHost {
     this.#hello(payload);
   }
 
-  userFailover(): UserFailoverReply {
-    const result = startUserFailover(this.master, this.ruleContext());
+  userFailover(request: UserFailoverRequest = {}): UserFailoverReply {
+    const result = startUserFailover(this.master, this.ruleContext(), request);
     if (!result.ok) return result.error;
     this.apply(result.effects);
     // sentinel.c replies +OK and runs the failover state machine on its next timer tick: run it
@@ -300,6 +301,17 @@ class Coordinator implements MasterCoordinator, ActorHost {
         // V9: a node stuck in a FAILOVER gets FAILOVER ABORT first.
         const abort = e.instance.kind !== 'sentinel' && e.instance.monitoredFailoverState === 'failover';
         if (actor) void actor.link.sendPipeline(slaveOfCommands(e.host, e.port, undefined, abort));
+        return;
+      }
+      case 'send-commands': {
+        const actor = this.#actors.get(e.instance);
+        if (!actor) return;
+        void actor.link.sendPipeline(e.commands).then((replies) => {
+          const reason = e.check === 'failover-to' ? firstError(replies) : null;
+          if (reason === null || this.#stopped) return;
+          this.apply(failoverToRefused(this.master, reason, this.ruleContext()));
+          this.changed();
+        });
         return;
       }
       case 'script-kill':

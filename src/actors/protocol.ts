@@ -29,6 +29,7 @@ import {
 } from '../sentinel/instance.js';
 import type { DoctorNodeReport } from '../sentinel/doctor.js';
 import type { ForgetAnswer, ShardGlobals, UserFailoverReply, VoteAnswer } from './coordinator.js';
+import type { UserFailoverRequest } from '../sentinel/failover.js';
 
 /** Bumped whenever a message shape changes; a worker of another version is refused at start. */
 export const PROTOCOL_VERSION = 6;
@@ -325,8 +326,8 @@ export interface ShardApi {
    * main thread). One answer per item, null for a hello or a master not hosted here.
    */
   peer(items: readonly PeerInput[]): (VoteAnswer | null)[];
-  /** SENTINEL FAILOVER */
-  failover(name: string): UserFailoverReply | null;
+  /** SENTINEL FAILOVER [COORDINATED|SAFE], SENTINEL SWITCHOVER */
+  failover(name: string, request?: UserFailoverRequest): UserFailoverReply | null;
   /** +sentinel-invalid-addr elsewhere: forget this run id under every master here */
   forgetSentinel(runid: string): void;
   /** SENTINEL FORGET (null: master not hosted here) */

@@ -50,6 +50,7 @@ import { errorText } from './shard-runtime.js';
 import { SharedEpoch } from './shared-epoch.js';
 import { ShardSupervisor, type ShardTraffic } from './shard-supervisor.js';
 import { TiltWatch } from './tilt-watch.js';
+import type { UserFailoverRequest } from '../sentinel/failover.js';
 
 export interface ShardHostOptions {
   /** the main thread's records: operator fields and facts */
@@ -313,9 +314,9 @@ export class ShardHost implements MonitorControl {
     return answer;
   }
 
-  async userFailover(name: string): Promise<UserFailoverReply | null> {
+  async userFailover(name: string, request?: UserFailoverRequest): Promise<UserFailoverReply | null> {
     const calls = await this.#shards[this.shardOf(name)]!.whenRunning();
-    return calls ? calls.failover(name).catch(() => null) : null;
+    return calls ? calls.failover(name, request).catch(() => null) : null;
   }
 
   async forget(name: string, target: string, force: boolean): Promise<ForgetAnswer | null> {

@@ -52,6 +52,7 @@ import {
   type StampedSnapshot,
 } from './protocol.js';
 import { hrtimeMs } from './shard-clock.js';
+import type { UserFailoverRequest } from '../sentinel/failover.js';
 
 export interface ShardRuntimeOptions {
   readonly shard: number;
@@ -306,10 +307,10 @@ export class ShardRuntime implements ShardApi {
     return answers;
   }
 
-  failover(name: string): UserFailoverReply | null {
+  failover(name: string, request?: UserFailoverRequest): UserFailoverReply | null {
     const h = this.#hosted.get(name);
     if (!h) return null;
-    const reply = h.coordinator.userFailover();
+    const reply = h.coordinator.userFailover(request);
     this.#services.markDirty(name);
     this.flush();
     return reply;

@@ -12,6 +12,7 @@ import { helpSubcommand } from './sentinel/help.js';
 import { infoCacheSubcommand } from './sentinel/info-cache.js';
 import { isMasterDownByAddrSubcommand, isPrimaryDownByAddrSubcommand } from './sentinel/is-master-down-by-addr.js';
 import { maintenanceSubcommand } from './sentinel/maintenance.js';
+import { switchoverSubcommand } from './sentinel/switchover.js';
 import { masterSubcommand, primarySubcommand } from './sentinel/master.js';
 import { mastersSubcommand, primariesSubcommand } from './sentinel/masters.js';
 import { monitorSubcommand } from './sentinel/monitor.js';
@@ -62,5 +63,6 @@ export const sentinelCommand: ArgusCommandSpec = {
     setSubcommand,
     simulateFailureSubcommand,
     slavesSubcommand,
+    switchoverSubcommand,
   ),
 };

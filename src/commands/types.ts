@@ -8,6 +8,7 @@ import type { InfoCacheEntry, MasterBrief } from '../actors/protocol.js';
 import type { DoctorNodeReport } from '../sentinel/doctor.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { ScriptJobView } from './sentinel/script-queue.js';
+import type { UserFailoverRequest } from '../sentinel/failover.js';
 
 /** What a command may know and change about the connection that sent it (owned by src/server). */
 export interface ClientSession {
@@ -180,8 +181,8 @@ export interface MonitorControl {
    * the master answers and may vote; null when it cannot be reached.
    */
   isMasterDownByAddr(name: string, reqEpoch: number, runid: string): Promise<VoteAnswer | null>;
-  /** SENTINEL FAILOVER for master `name`; null when its owner cannot be reached */
-  userFailover(name: string): Promise<UserFailoverReply | null>;
+  /** SENTINEL FAILOVER (COORDINATED, SWITCHOVER: `request`) for master `name`; null when its owner cannot be reached */
+  userFailover(name: string, request?: UserFailoverRequest): Promise<UserFailoverReply | null>;
   /**
    * SENTINEL FORGET: drop one peer (run id) or replica (ip:port) of master `name` in its shard;
    * when something was forgotten, the main thread's record already has the new facts when this

@@ -38,6 +38,18 @@ export type Effect =
       /** V9: the instance's INFO reports a FAILOVER in progress, so FAILOVER ABORT goes first */
       readonly abortFailover?: boolean;
     }
+  /**
+   * Argus coordinated failover: pipeline `commands` (logical names; the link renames them) on
+   * `instance`'s command connection. With `check: 'failover-to'` the shell looks at the replies
+   * and, on an error (firstError), feeds it to failoverToRefused(master, reason, ctx).
+   */
+  | {
+      readonly kind: 'send-commands';
+      readonly instance: InstanceRecord;
+      readonly master: MasterRecord;
+      readonly commands: readonly (readonly string[])[];
+      readonly check?: 'failover-to';
+    }
   /** `-BUSY` from an SDOWN instance: send SCRIPT KILL once */
   | { readonly kind: 'script-kill'; readonly instance: InstanceRecord; readonly master: MasterRecord }
   /** close a link connection so it is re-established (inactivity rules) */

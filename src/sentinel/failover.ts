@@ -8,6 +8,7 @@ import {
   textEvent,
   type FailoverContext,
 } from './failover-context.js';
+import { abortCommands, coordinatedRefusal, findReplica, sendFailoverTo, switchoverRefusal } from './coordinated.js';
 import { fnv1a } from './fnv1a.js';
 import { SRI, type MasterRecord, type ReplicaRecord } from './instance.js';
 import { suppressFailover } from './maintenance.js';
@@ -137,12 +138,24 @@ export function startFailoverIfNeeded(master: MasterRecord, ctx: FailoverContext
   return startFailover(master, ctx);
 }
 
-/** Why SENTINEL FAILOVER was refused: `-INPROG Failover already in progress`, `-NOGOODSLAVE No suitable replica to promote`. */
-export type UserFailoverError = 'INPROG' | 'NOGOODSLAVE';
+/**
+ * Why SENTINEL FAILOVER was refused: `-INPROG Failover already in progress`, `-NOGOODSLAVE No
+ * suitable replica to promote`, or (coordinated, switchover) a whole error line without the '-'.
+ */
+export type UserFailoverError = 'INPROG' | 'NOGOODSLAVE' | { readonly refused: string };
 
 export type UserFailoverResult =
   | { readonly ok: true; readonly effects: Effect[] }
   | { readonly ok: false; readonly error: UserFailoverError };
+
+/**
+ * Argus: what the operator asked for. `coordinated`: SENTINEL FAILOVER <name> COORDINATED|SAFE;
+ * `target`: SENTINEL SWITCHOVER <name> <ip> <port> (always coordinated).
+ */
+export interface UserFailoverRequest {
+  readonly coordinated?: boolean;
+  readonly target?: { readonly host: string; readonly port: number };
+}
 
 /**
  * SENTINEL FAILOVER <name> after the name lookup (commands.md §3.7), Redis 7 semantics: refused
@@ -154,18 +167,52 @@ export type UserFailoverResult =
  * from our hellos. Reply `+OK` after performing the effects, then run handleMaster at once
  * (right after the reply has left: the SIMULATE-FAILURE checkpoints come after it, as in Redis).
  *
- * Not implemented: Valkey 9's `COORDINATED` option (and its V9-only marking of the master SDOWN
- * for a plain FAILOVER, which Redis 7 peers never see anyway).
+ * Argus coordinated mode (`request.coordinated`, coordinated.ts): refused with nothing changed
+ * unless the master is reachable and runs Redis 6.2+; flags `coordinated_failover` too, so
+ * send_slaveof_noone hands over with FAILOVER TO on the old master. Unlike Valkey 9 it keeps
+ * `force_failover` (no election), as a plain SENTINEL FAILOVER does. A switchover
+ * (`request.target`) promotes that replica if switchoverRefusal finds nothing wrong with it.
+ * Not implemented: V9's marking of the master SDOWN for a plain FAILOVER.
  */
-export function startUserFailover(master: MasterRecord, ctx: FailoverContext): UserFailoverResult {
+export function startUserFailover(master: MasterRecord, ctx: FailoverContext, request: UserFailoverRequest = {}): UserFailoverResult {
+  let target: ReplicaRecord | null = null;
+  if (request.target !== undefined) {
+    target = findReplica(master, request.target.host, request.target.port, ctx);
+    if (target === null) return { ok: false, error: { refused: 'ERR No such replica with that address' } };
+  }
   if (master.flags & SRI.FAILOVER_IN_PROGRESS) return { ok: false, error: 'INPROG' };
-  if (selectSlave(master, ctx) === null) return { ok: false, error: 'NOGOODSLAVE' };
-  const effects: Effect[] = [
-    { kind: 'log', level: 'warning', message: `Executing user requested FAILOVER of '${master.name}'` },
-    ...startFailover(master, ctx),
-  ];
-  master.flags |= SRI.FORCE_FAILOVER;
+  const coordinated = request.coordinated === true || target !== null;
+  if (coordinated) {
+    const refusal = coordinatedRefusal(master);
+    if (refusal !== null) return { ok: false, error: { refused: refusal } };
+  }
+  if (target !== null) {
+    const why = switchoverRefusal(master, target, ctx);
+    if (why !== null) return { ok: false, error: { refused: `NOGOODSLAVE The replica is not suitable for promotion: ${why}` } };
+  } else if (selectSlave(master, ctx) === null) {
+    return { ok: false, error: 'NOGOODSLAVE' };
+  }
+  const what = target !== null ? `SWITCHOVER of '${master.name}' to ${target.name}` : `${coordinated ? 'COORDINATED ' : ''}FAILOVER of '${master.name}'`;
+  const effects: Effect[] = [{ kind: 'log', level: 'warning', message: `Executing user requested ${what}` }, ...startFailover(master, ctx)];
+  master.flags |= SRI.FORCE_FAILOVER | (coordinated ? SRI.COORDINATED_FAILOVER : 0);
+  master.switchoverTarget = target?.name ?? null;
   return { ok: true, effects };
+}
+
+/**
+ * Argus: the old master refused FAILOVER TO (older than 6.2: `-ERR unknown command`; no online
+ * replica; ...): `-failover-abort-master-refused <master> <reason>`, abort, and make sure no
+ * FAILOVER runs and no writes stay paused there (FAILOVER ABORT, CLIENT UNPAUSE). Nothing
+ * unless our coordinated failover still waits for that promotion.
+ */
+export function failoverToRefused(master: MasterRecord, reason: string, ctx: FailoverContext): Effect[] {
+  if (!(master.flags & SRI.COORDINATED_FAILOVER) || master.failoverState !== 'wait_promotion') return [];
+  const out: Effect[] = [
+    instanceEvent('warning', '-failover-abort-master-refused', master, master, reason.replace(/[\r\n]+/g, ' ')),
+    { kind: 'send-commands', instance: master, master, commands: abortCommands() },
+  ];
+  abortFailover(master, ctx);
+  return out;
 }
 
 /**
@@ -179,6 +226,7 @@ export function abortFailover(master: MasterRecord, ctx: FailoverContext): void 
   const s = master.failoverState;
   if (s === 'reconf_slaves' || s === 'update_config') return;
   master.flags &= ~(SRI.FAILOVER_IN_PROGRESS | SRI.FORCE_FAILOVER | SRI.COORDINATED_FAILOVER);
+  master.switchoverTarget = null;
   setState(master, 'none', ctx.now);
   const promoted = promotedSlave(master);
   if (promoted !== null) promoted.flags &= ~SRI.PROMOTED;
@@ -219,10 +267,11 @@ export function selectionMayWait(master: MasterRecord, ctx: FailoverContext): bo
  * asked for within a ping-period (refreshReplicasInfo), wait for those answers — a round trip —
  * instead of aborting, for one ping-period at most; the abort comes when they answer without
  * qualifying, or do not answer in time. sentinel.c aborts at once (issue 5: 1 failover in 5).
+ * A SWITCHOVER takes its named replica instead (switchoverTarget), without waiting.
  */
 function selectSlaveStep(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
-  const replica = selectSlave(master, ctx);
-  if (replica === null && selectionMayWait(master, ctx)) return;
+  const replica = master.switchoverTarget !== null ? switchoverTarget(master) : selectSlave(master, ctx);
+  if (replica === null && master.switchoverTarget === null && selectionMayWait(master, ctx)) return;
   if (replica === null) {
     out.push(instanceEvent('warning', '-failover-abort-no-good-slave', master, master));
     abortFailover(master, ctx);
@@ -234,12 +283,29 @@ function selectSlaveStep(master: MasterRecord, ctx: FailoverContext, out: Effect
   out.push(instanceEvent('notice', '+failover-state-send-slaveof-noone', replica, master));
 }
 
+/** Argus SWITCHOVER: select_slave takes the named replica while it is still there and reachable. */
+function switchoverTarget(master: MasterRecord): ReplicaRecord | null {
+  const replica = master.replicas.get(master.switchoverTarget ?? '');
+  return replica === undefined || replica.flags & SRI.S_DOWN || replica.link.disconnected ? null : replica;
+}
+
 /**
  * sentinel.c sentinelFailoverSendSlaveOfNoOne: promote the replica once its link is up (then
  * poll its INFO at once: `info-now`), abort if it stays unreachable for failover-timeout.
  */
 function sendSlaveOfNoOne(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
   const promoted = promotedSlave(master);
+  if (promoted !== null && master.flags & SRI.COORDINATED_FAILOVER) {
+    // V9: the old master hands over (coordinated.ts); the replica is never told SLAVEOF NO ONE
+    const step = sendFailoverTo(master, promoted, announceHost(promoted.addr, ctx), ctx);
+    out.push(...step.effects);
+    if (step.abort) abortFailover(master, ctx);
+    if (!step.sent) return;
+    out.push(instanceEvent('notice', '+failover-state-wait-promotion', promoted, master));
+    setState(master, 'wait_promotion', ctx.now);
+    out.push({ kind: 'info-now', instance: promoted, master });
+    return;
+  }
   if (promoted === null || promoted.link.disconnected) {
     if (ctx.now - master.failoverStateChangeTime > master.failoverTimeout) {
       out.push(instanceEvent('warning', '-failover-abort-slave-timeout', master, master));
@@ -257,6 +323,8 @@ function sendSlaveOfNoOne(master: MasterRecord, ctx: FailoverContext, out: Effec
 function waitPromotion(master: MasterRecord, ctx: FailoverContext, out: Effect[]): void {
   if (ctx.now - master.failoverStateChangeTime > master.failoverTimeout) {
     out.push(instanceEvent('warning', '-failover-abort-slave-timeout', master, master));
+    // Argus: a coordinated handover that did not finish is called off on the old master
+    if (master.flags & SRI.COORDINATED_FAILOVER) out.push({ kind: 'send-commands', instance: master, master, commands: abortCommands() });
     abortFailover(master, ctx);
   }
 }

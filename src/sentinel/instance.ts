@@ -175,6 +175,8 @@ export interface MasterRecord extends InstanceBase, InfoFields {
   maintenanceActive: boolean;
   /** the odownSinceTime of the ODOWN whose failover was suppressed (-1: none; suppressFailover) */
   failoverSuppressedFor: number;
+  /** Argus SENTINEL SWITCHOVER: the replica (record name) the running failover must promote, else null */
+  switchoverTarget: string | null;
   configEpoch: number;
   /** our vote for this master's failover: run id and epoch */
   leader: string | null;
@@ -245,6 +247,7 @@ export function newMasterRecord(
     argusPingPeriod: 0,
     argusMaintenanceUntil: null,
     maintenanceActive: false,
+    switchoverTarget: null,
     failoverSuppressedFor: -1,
     configEpoch: 0,
     leader: null,

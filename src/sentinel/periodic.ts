@@ -10,6 +10,12 @@ const HELLO_GRID_MS = 100;
 
 /** INFO cadence for replicas watched closely (master ODOWN or failing over, or its link down). */
 const FAST_INFO_PERIOD = 1000;
+/**
+ * Argus: the replica a coordinated failover hands over to is polled this often until it reports
+ * role:master. FAILOVER TO replies before the handover is done, and until the sentinel sees it
+ * clients get -READONLY from the old master and its address from GET-MASTER-ADDR-BY-NAME.
+ */
+const COORDINATED_INFO_PERIOD = 100;
 
 export interface PeriodicDue {
   ping: boolean;
@@ -26,9 +32,12 @@ export interface PeriodicDue {
 /**
  * The INFO period (sentinelSendPeriodicCommands): 1 s for a replica whose master is ODOWN or in
  * failover, or which reports a link-down time (also -1000, from `-1`: never connected), else
- * info-period.
+ * info-period. Argus: COORDINATED_INFO_PERIOD for the replica of a coordinated handover.
  */
 export function infoPeriodOf(ri: InstanceRecord, master: MasterRecord, ctx: RuleContext): number {
+  if (ri.kind === 'slave' && ri.flags & SRI.PROMOTED && master.flags & SRI.COORDINATED_FAILOVER && master.failoverState === 'wait_promotion') {
+    return COORDINATED_INFO_PERIOD;
+  }
   if (ri.kind === 'slave' && (master.flags & (SRI.O_DOWN | SRI.FAILOVER_IN_PROGRESS) || ri.masterLinkDownTime !== 0)) {
     return FAST_INFO_PERIOD;
   }

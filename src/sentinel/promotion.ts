@@ -1,7 +1,8 @@
 import { announceHost } from './addr-match.js';
 import type { Addr } from './address.js';
 import { instanceEvent, type Effect } from './effects.js';
-import type { MasterRecord, ReplicaRecord } from './instance.js';
+import { killClientsCommands } from './coordinated.js';
+import { SRI, type MasterRecord, type ReplicaRecord } from './instance.js';
 import { forceHelloUpdate } from './periodic.js';
 import type { RuleContext } from './rule-context.js';
 
@@ -34,7 +35,9 @@ export function clientReconfig(
  * 4. the client-reconfig script, role leader, old master → promoted replica;
  * 5. hellos forced out at once to the master, its replicas and peers (`force-hello`).
  * Afterwards the shell runs handleMaster so the other replicas are re-pointed at once.
- * (V9 coordinated mode would also send CLIENT UNPAUSE transactions here; not implemented.)
+ * V9 coordinated mode, after `+promoted-slave`: the old master and the promoted replica get
+ * CONFIG REWRITE, the client kills and CLIENT UNPAUSE (killClientsCommands), so clients reconnect
+ * and ask for the new master, and the write pause ends.
  */
 export function promotionConfirmed(master: MasterRecord, promoted: ReplicaRecord, ctx: RuleContext): Effect[] {
   master.configEpoch = Math.max(master.configEpoch, master.failoverEpoch);
@@ -45,6 +48,9 @@ export function promotionConfirmed(master: MasterRecord, promoted: ReplicaRecord
     { kind: 'flush-config' },
     instanceEvent('warning', '+promoted-slave', promoted, master),
     { kind: 'simulated-crash', when: 'after-promotion' },
+    ...(master.flags & SRI.COORDINATED_FAILOVER
+      ? [master, promoted].map((instance): Effect => ({ kind: 'send-commands', instance, master, commands: killClientsCommands() }))
+      : []),
     instanceEvent('warning', '+failover-state-reconf-slaves', master, master),
     ...clientReconfig(master, 'leader', master.addr, promoted.addr, ctx),
     { kind: 'force-hello', master },

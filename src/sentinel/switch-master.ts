@@ -50,6 +50,7 @@ export function resetMaster(
   master.failoverState = 'none';
   master.failoverStateChangeTime = 0;
   master.failoverStartTime = 0;
+  master.switchoverTarget = null;
   master.runid = null;
   master.roleReported = 'master';
   master.roleReportedTime = now;

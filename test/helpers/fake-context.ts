@@ -1,6 +1,7 @@
 import { ServerOptions, type LogLevel } from '../../src/config/server-options.js';
 import { dispatch } from '../../src/commands/dispatch.js';
 import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
+import type { UserFailoverRequest } from '../../src/sentinel/failover.js';
 import { instanceDescription } from '../../src/events/event.js';
 import { uncheckedNode, type DoctorNodeReport } from '../../src/sentinel/doctor.js';
 import { forgetEventType, forgetInstance } from '../../src/sentinel/forget.js';
@@ -188,8 +189,8 @@ export class FakeMonitors implements MonitorControl {
   }
   /** what userFailover answers */
   failoverReply: UserFailoverReply | null = 'OK';
-  async userFailover(name: string): Promise<UserFailoverReply | null> {
-    this.calls.push(`userFailover:${name}`);
+  async userFailover(name: string, request?: UserFailoverRequest): Promise<UserFailoverReply | null> {
+    this.calls.push(request === undefined ? `userFailover:${name}` : `userFailover:${name}:${JSON.stringify(request)}`);
     return this.failoverReply;
   }
   async forget(name: string, target: string, force: boolean): Promise<ForgetAnswer | null> {

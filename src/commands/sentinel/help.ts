@@ -17,8 +17,10 @@ const LINES = [
   '    every command Sentinel needs on the master and each replica; list what is refused.',
   'GET-MASTER-ADDR-BY-NAME <master-name>',
   '    Show the address of the current master.',
-  'FAILOVER <master-name> [COORDINATED]',
-  '    Fail the master over now, without an agreement from the other Sentinels.',
+  'FAILOVER <master-name> [COORDINATED|SAFE]',
+  '    Fail the master over now, without an agreement from the other Sentinels. COORDINATED',
+  '    (or SAFE; Redis 6.2+ master) hands over with FAILOVER TO: writes pause, the replica',
+  '    catches up, roles swap, and no acknowledged write is lost.',
   'FAILOVER-PLAN <master-name>',
   '    (Argus) Show what a failover would do now without acting: the replica it would promote,',
   '    why each other replica is excluded, whether quorum and majority are reachable.',
@@ -56,6 +58,9 @@ const LINES = [
   '    Change options of the master.',
   'SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]',
   '    Make this Sentinel crash during its next failover (for tests).',
+  'SWITCHOVER <master-name> <replica-ip> <replica-port>',
+  '    (Argus) A COORDINATED failover to the named replica; refused unless it is up, connected',
+  '    and at most 1 MB of replication behind the master (priority 0 allowed).',
 ];
 
 /** SENTINEL HELP: the one subcommand without @admin. */

@@ -98,25 +98,33 @@ test('sentinel failover: COORDINATED is parsed as Valkey 9 does, before the owne
   // an INPROG from the owner would show if it were asked before the option is checked
   h.monitors.failoverReply = 'INPROG';
   t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'sideways')), err('ERR Unknown failover option specified'));
-  t.deepEqual(
-    one(await h.run('sentinel', 'failover', 'mymaster', 'Coordinated')),
-    err('NOGOODPRIMARY Primary does not support FAILOVER command'),
-  );
   t.deepEqual(h.monitors.calls, []);
 });
 
-test('sentinel failover: COORDINATED replies not supported yet, without a failover, when the master has the FAILOVER command', async (t) => {
-  const notYet = err('ERR COORDINATED failover is not supported yet by Argus; use SENTINEL FAILOVER <name>');
-  for (const state of ['no-failover', 'failover'] as const) {
-    const { h, master } = setup();
-    master.monitoredFailoverState = state;
-    h.monitors.failoverReply = 'OK';
-    t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'COORDINATED')), notYet, state);
-    // an unknown option is still refused first
-    t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'sideways')), err('ERR Unknown failover option specified'), state);
-    t.deepEqual(h.monitors.calls, [], state);
-    t.is(h.state.currentEpoch, 0, state);
-  }
+test('sentinel failover: COORDINATED and SAFE ask the owner for a coordinated failover and relay its refusal', async (t) => {
+  const { h } = setup();
+  h.monitors.failoverReply = 'OK';
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'Coordinated')), ok);
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'safe')), ok);
+  const refused = 'ERR coordinated failover needs Redis 6.2 or later on the master (it runs 6.0.16)';
+  h.monitors.failoverReply = { refused };
+  t.deepEqual(one(await h.run('sentinel', 'failover', 'mymaster', 'SAFE')), err(refused));
+  t.deepEqual(h.monitors.calls, Array(3).fill('userFailover:mymaster:{"coordinated":true}'));
+  t.is(h.state.currentEpoch, 0);
+});
+
+test('sentinel switchover: checks the master name and the port here, the rest in the owner', async (t) => {
+  const { h } = setup();
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'nope', '127.0.0.1', '6380')), err('ERR No such master with that name'));
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'mymaster', '127.0.0.1', 'x')), err('ERR Invalid port'));
+  t.deepEqual(h.monitors.calls, []);
+  h.monitors.failoverReply = 'INPROG';
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'mymaster', '127.0.0.1', '6380')), err('INPROG Failover already in progress'));
+  h.monitors.failoverReply = { refused: 'ERR No such replica with that address' };
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'mymaster', '10.0.0.9', '6380')), err('ERR No such replica with that address'));
+  h.monitors.failoverReply = 'OK';
+  t.deepEqual(one(await h.run('sentinel', 'switchover', 'mymaster', '127.0.0.1', '6380')), ok);
+  t.is(h.monitors.calls.at(-1), 'userFailover:mymaster:{"coordinated":true,"target":{"host":"127.0.0.1","port":6380}}');
 });
 
 test('sentinel ckquorum: OK as a status line when quorum and majority are reachable', async (t) => {
