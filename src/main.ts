@@ -21,6 +21,7 @@ import { configureTls, TLS_FATAL_LINE, TlsConfigError, tlsWanted, type TlsSetup 
 import { ConfigLineError, isArgusError } from './errors.js';
 import { fileConfigIo } from './runtime/config-io.js';
 import { EventBus } from './events/bus.js';
+import { EventRing } from './events/history.js';
 import { systemClock } from './runtime/clock.js';
 import { JitterTimer } from './runtime/jitter-timer.js';
 import { Logger } from './runtime/logger.js';
@@ -121,6 +122,9 @@ export async function main(args: readonly string[]): Promise<void> {
   const events = new EventBus(clock, () => state.announceHostnames);
   // Logged at the event's level (debug events only there: they are never published).
   events.subscribe((e) => log.log(e.level, `${e.type} ${e.text}`));
+  // The last events for SENTINEL EVENTS (and the HTTP layer).
+  const history = new EventRing(settings.eventHistory);
+  events.subscribe(history.record);
 
   // Notification / client-reconfig scripts (spawned on their own thread) and webhooks: event sinks.
   const hooks = startScriptServices({ state, events, clock, log: (level, msg) => log.log(level, msg) });
@@ -196,6 +200,7 @@ export async function main(args: readonly string[]): Promise<void> {
     server,
     clock,
     events,
+    history,
     process: processInfo,
     get pubsub() {
       return resp.pubsub;

@@ -1,6 +1,7 @@
 import type { Reply } from '../resp/reply.js';
 import type { ServerOptions, LogLevel } from '../config/server-options.js';
 import type { EventBus } from '../events/bus.js';
+import type { EventHistory } from '../events/history.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../actors/coordinator.js';
@@ -101,6 +102,8 @@ export interface SentinelContext {
   readonly server: ServerOptions;
   readonly clock: Clock;
   readonly events: EventBus;
+  /** the last events (argus-event-history); absent in contexts built without one */
+  readonly history?: EventHistory;
   readonly process: ProcessInfo;
   readonly pubsub: PubSubHub;
   readonly clients: ClientRegistry;

@@ -1,3 +1,4 @@
+import { EventRing } from '../../src/events/history.js';
 import { ServerOptions, type LogLevel } from '../../src/config/server-options.js';
 import { dispatch } from '../../src/commands/dispatch.js';
 import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
@@ -258,6 +259,8 @@ export interface Harness {
   /** every event published, in order */
   readonly events: SentinelEvent[];
   readonly logs: [string, string][];
+  /** the event history (100 events) */
+  readonly history: EventRing;
   readonly logLevels: LogLevel[];
   readonly shutdowns: string[];
   /** completed saveConfig calls (successful or not) */
@@ -286,6 +289,8 @@ export function harness(): Harness {
   const pubsub = new FakePubSub();
   const recorded: SentinelEvent[] = [];
   events.subscribe((e) => recorded.push(e));
+  const history = new EventRing(100);
+  events.subscribe(history.record);
   const processInfo: ProcessInfo = {
     runId: RUN_ID,
     startTime: clock.monotonic(),
@@ -309,6 +314,7 @@ export function harness(): Harness {
     process: processInfo,
     events: recorded,
     logs: [],
+    history,
     logLevels: [],
     shutdowns: [],
     saves: 0,
@@ -330,6 +336,7 @@ export function harness(): Harness {
     server,
     clock,
     events,
+    history,
     process: processInfo,
     pubsub,
     clients,
