@@ -20,6 +20,7 @@ import { readSettings } from './config/settings.js';
 import { configureTls, TLS_FATAL_LINE, TlsConfigError, tlsWanted, type TlsSetup } from './runtime/tls-config.js';
 import { ConfigLineError, isArgusError } from './errors.js';
 import { fileConfigIo } from './runtime/config-io.js';
+import { AuditLog, AUDIT_CAPACITY } from './events/audit.js';
 import { EventBus } from './events/bus.js';
 import { EventRing } from './events/history.js';
 import { systemClock } from './runtime/clock.js';
@@ -122,9 +123,10 @@ export async function main(args: readonly string[]): Promise<void> {
   const events = new EventBus(clock, () => state.announceHostnames);
   // Logged at the event's level (debug events only there: they are never published).
   events.subscribe((e) => log.log(e.level, `${e.type} ${e.text}`));
-  // The last events for SENTINEL EVENTS (and the HTTP layer).
+  // The last events for SENTINEL EVENTS (and the HTTP layer), and the audit trail of admin commands.
   const history = new EventRing(settings.eventHistory);
   events.subscribe(history.record);
+  const audit = new AuditLog(AUDIT_CAPACITY, (line) => log.log('notice', line));
 
   // Notification / client-reconfig scripts (spawned on their own thread) and webhooks: event sinks.
   const hooks = startScriptServices({ state, events, clock, log: (level, msg) => log.log(level, msg) });
@@ -201,6 +203,7 @@ export async function main(args: readonly string[]): Promise<void> {
     clock,
     events,
     history,
+    audit,
     process: processInfo,
     get pubsub() {
       return resp.pubsub;

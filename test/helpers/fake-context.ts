@@ -1,3 +1,4 @@
+import { AuditLog } from '../../src/events/audit.js';
 import { EventRing } from '../../src/events/history.js';
 import { ServerOptions, type LogLevel } from '../../src/config/server-options.js';
 import { dispatch } from '../../src/commands/dispatch.js';
@@ -259,8 +260,10 @@ export interface Harness {
   /** every event published, in order */
   readonly events: SentinelEvent[];
   readonly logs: [string, string][];
-  /** the event history (100 events) */
+  /** the event history (100 events) and the audit trail, whose lines go to auditLines, not logs */
   readonly history: EventRing;
+  readonly audit: AuditLog;
+  readonly auditLines: string[];
   readonly logLevels: LogLevel[];
   readonly shutdowns: string[];
   /** completed saveConfig calls (successful or not) */
@@ -291,6 +294,8 @@ export function harness(): Harness {
   events.subscribe((e) => recorded.push(e));
   const history = new EventRing(100);
   events.subscribe(history.record);
+  const auditLines: string[] = [];
+  const audit = new AuditLog(100, (line) => auditLines.push(line));
   const processInfo: ProcessInfo = {
     runId: RUN_ID,
     startTime: clock.monotonic(),
@@ -315,6 +320,8 @@ export function harness(): Harness {
     events: recorded,
     logs: [],
     history,
+    audit,
+    auditLines,
     logLevels: [],
     shutdowns: [],
     saves: 0,
@@ -337,6 +344,7 @@ export function harness(): Harness {
     clock,
     events,
     history,
+    audit,
     process: processInfo,
     pubsub,
     clients,

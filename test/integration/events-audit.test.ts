@@ -3,6 +3,9 @@ import { startRedisServer, startSentinel, type Proc, type SentinelProc } from '.
 import { fields, RawClient, type Value } from '../helpers/raw-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
+/** distinctive, so a search of the log cannot match anything else */
+const SECRET = 'Audit-Secret-4d1b';
+
 let master: Proc;
 const started: SentinelProc[] = [];
 const clients: RawClient[] = [];
@@ -22,7 +25,7 @@ async function argus(extraConfig = '', args: string[] = []) {
   started.push(s);
   const c = await RawClient.open(s.port);
   clients.push(c);
-  return { s, c };
+  return { s, c, addr: `${c.socket.localAddress}:${c.socket.localPort}` };
 }
 
 const eventMaps = async (c: RawClient, ...args: string[]) => ((await c.call('SENTINEL', 'EVENTS', ...args)).value as Value[]).map(fields);
@@ -41,4 +44,17 @@ test.serial('events: SENTINEL EVENTS shows +reset-master after SENTINEL RESET, p
   t.true(all.some((e) => e.type === '+monitor') && all.some((e) => e.type === '+reset-master'));
   t.deepEqual((await c.call('SENTINEL', 'EVENTS', 'nosuch')).value, { error: 'ERR No such master with that name' });
   t.deepEqual((await c.call('SENTINEL', 'EVENTS', 'm', 'x')).value, { error: 'ERR value is not an integer or out of range' });
+});
+
+test.serial('audit: SENTINEL SET is logged with the client address and user, auth-pass masked', async (t) => {
+  const { s, c, addr } = await argus();
+  t.is((await c.call('SENTINEL', 'SET', 'm', 'auth-pass', SECRET, 'quorum', '1')).value, 'OK');
+  t.is((await c.call('SENTINEL', 'SET', 'nosuch', 'quorum', '1')).value !== 'OK', true);
+  const line = `Audit: ${addr} user default: SENTINEL SET m auth-pass ****** quorum 1 -> OK`;
+  await waitFor(() => s.stdout().includes(line), { what: 'the audit line' });
+  t.regex(s.stdout(), new RegExp(`:X .* \\* Audit: ${addr.replace(/\./g, '\\.')} user default: SENTINEL SET nosuch quorum 1 -> error: ERR No such master with that name`));
+  // read-only commands leave no record
+  await c.call('SENTINEL', 'MASTERS');
+  t.notRegex(s.stdout(), /Audit: .*MASTERS/);
+  t.false(s.stdout().includes(SECRET));
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { err } from '../../../../src/resp/reply.js';
+import { err, ok } from '../../../../src/resp/reply.js';
 import { createMaster } from '../../../../src/sentinel/state.js';
 import { harness, one, wire } from '../../../helpers/fake-context.js';
 
@@ -41,4 +41,26 @@ test('sentinel events: Sentinel-style errors for an unknown master, a bad count,
   t.deepEqual(one(await h.run('sentinel', 'events', 'a', '1', 'x')), err("ERR unknown subcommand or wrong number of arguments for 'events'. Try SENTINEL HELP."));
   t.deepEqual(one(await h.run('sentinel', 'events')), err("ERR wrong number of arguments for 'sentinel|events' command"));
   t.deepEqual(entries(await h.run('sentinel', 'events', 'a', '99999999')), []);
+});
+
+test('audit: admin commands are recorded with client, user, masked command and result; reads are not', async (t) => {
+  const h = setup();
+  t.deepEqual(one(await h.run('sentinel', 'set', 'a', 'quorum', '1', 'auth-pass', 'Sekr1t')), ok);
+  await h.run('sentinel', 'set', 'nosuch', 'quorum', '1');
+  await h.run('sentinel', 'reset', '*');
+  await h.run('sentinel', 'config', 'set', 'sentinel-pass', 'Sekr2t');
+  await h.run('sentinel', 'config', 'get', '*');
+  await h.run('sentinel', 'masters');
+  await h.run('sentinel', 'events', '*');
+  await h.run('acl', 'setuser', 'bob', 'on', '>Sekr3t');
+  const addr = h.client.addr;
+  t.deepEqual(h.auditLines, [
+    `Audit: ${addr} user default: SENTINEL SET a quorum 1 auth-pass ****** -> OK`,
+    `Audit: ${addr} user default: SENTINEL SET nosuch quorum 1 -> error: ERR No such master with that name`,
+    `Audit: ${addr} user default: SENTINEL RESET * -> (integer) 2`,
+    `Audit: ${addr} user default: SENTINEL CONFIG set sentinel-pass ****** -> OK`,
+    `Audit: ${addr} user default: ACL SETUSER bob on >****** -> OK`,
+  ]);
+  t.false(JSON.stringify(h.audit.last(10)).includes('Sekr'));
+  t.like(h.audit.last(1)[0], { id: 5, addr, user: 'default', ok: true, result: 'OK', command: 'ACL SETUSER bob on >******' });
 });
