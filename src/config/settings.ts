@@ -89,6 +89,8 @@ export interface ServerSettings {
   readonly dnsServers: readonly string[];
   /** argus-event-history: events kept for SENTINEL EVENTS; 0 = none */
   readonly eventHistory: number;
+  /** argus-log-format */
+  readonly logFormat: 'redis' | 'json';
 }
 
 /** config.c clientBufferLimitsDefaults[CLIENT_TYPE_PUBSUB]: pubsub 32mb 8mb 60 */
@@ -174,5 +176,6 @@ export function readSettings(server: ServerOptions): ServerSettings {
     dnsTimeoutMs: int('argus-dns-timeout', 2000),
     dnsServers: server.get('argus-dns-servers') ?? [],
     eventHistory: int('argus-event-history', 1000),
+    logFormat: oneOf(server.get('argus-log-format')?.[0], ['redis', 'json'] as const, 'redis'),
   };
 }

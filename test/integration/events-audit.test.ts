@@ -1,4 +1,6 @@
 import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startRedisServer, startSentinel, type Proc, type SentinelProc } from '../helpers/processes.js';
 import { fields, RawClient, type Value } from '../helpers/raw-client.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -30,6 +32,9 @@ async function argus(extraConfig = '', args: string[] = []) {
 
 const eventMaps = async (c: RawClient, ...args: string[]) => ((await c.call('SENTINEL', 'EVENTS', ...args)).value as Value[]).map(fields);
 
+/** every stdout line parsed as JSON (a line that is not JSON fails the test) */
+const jsonLines = (text: string) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+
 test.serial('events: SENTINEL EVENTS shows +reset-master after SENTINEL RESET, per master and with *', async (t) => {
   const { c } = await argus();
   await waitFor(async () => (await eventMaps(c, 'm')).some((e) => e.type === '+monitor'), { what: '+monitor in the history' });
@@ -57,4 +62,36 @@ test.serial('audit: SENTINEL SET is logged with the client address and user, aut
   await c.call('SENTINEL', 'MASTERS');
   t.notRegex(s.stdout(), /Audit: .*MASTERS/);
   t.false(s.stdout().includes(SECRET));
+});
+
+test.serial('json logs: argus-log-format json gives one JSON object per line, +monitor with its fields, no secret', async (t) => {
+  const { s, c, addr } = await argus('argus-log-format json\n');
+  await waitFor(() => s.stdout().includes('"event":"+monitor"'), { what: '+monitor line' });
+  const monitor = jsonLines(s.stdout()).find((l) => l.event === '+monitor')!;
+  t.like(monitor, {
+    level: 'warning', pid: s.child.pid, master: 'm', instance: `127.0.0.1:${master.port}`, role: 'master',
+    text: `master m 127.0.0.1 ${master.port} quorum 1`, msg: `+monitor master m 127.0.0.1 ${master.port} quorum 1`,
+  });
+  t.true(typeof monitor.time === 'number' && Math.abs((monitor.time as number) - Date.now()) < 60_000);
+  t.is((await c.call('SENTINEL', 'SET', 'm', 'auth-pass', SECRET)).value, 'OK');
+  t.is((await c.call('ACL', 'SETUSER', 'bob', 'on', `>${SECRET}`, '+@all')).value, 'OK');
+  await waitFor(() => s.stdout().includes('"event":"+set"') && s.stdout().includes('ACL SETUSER'), { what: '+set and audit lines' });
+  const lines = jsonLines(s.stdout());
+  t.like(lines.find((l) => l.event === '+set'), { text: `master m 127.0.0.1 ${master.port} auth-pass ******` });
+  t.like(lines.find((l) => String(l.msg).startsWith('Audit:')), { level: 'notice', msg: `Audit: ${addr} user default: SENTINEL SET m auth-pass ****** -> OK` });
+  t.like(lines.find((l) => String(l.msg).includes('ACL SETUSER')), { msg: `Audit: ${addr} user default: ACL SETUSER bob on >****** +@all -> OK` });
+  // neither the log nor the rewritten config's ACL line (hashed) holds the password in clear
+  t.false(s.stdout().includes(SECRET));
+  // the rewrite keeps the directive
+  t.regex(readFileSync(s.configPath, 'latin1'), /^argus-log-format json$/m);
+});
+
+test.serial('json logs: --argus-log-format json on the command line writes JSON lines to the logfile', async (t) => {
+  const { s } = await argus('', ['--argus-log-format', 'json', '--logfile', 'argus.log']);
+  const file = join(s.dir, 'argus.log');
+  await waitFor(() => readFileSync(file, 'utf8').includes('"event":"+monitor"'), { what: '+monitor in the logfile' });
+  const lines = jsonLines(readFileSync(file, 'utf8'));
+  t.true(lines.length >= 3);
+  t.true(lines.every((l) => typeof l.msg === 'string' && ['debug', 'verbose', 'notice', 'warning'].includes(l.level as string)));
+  t.is(s.stdout(), '');
 });
