@@ -47,9 +47,19 @@ export const AUDIT_CAPACITY = 1000;
 /** Options whose values are secrets wherever a command takes `<option> <value>` pairs. */
 const SECRET_OPTIONS = new Set(['auth-pass', 'sentinel-pass', 'requirepass', 'masterauth', 'argus-http-token']);
 
-/** `<option> <value>` pairs from argv[from] on (SENTINEL SET, CONFIG SET): secret values masked. */
-export const maskPairs = (from: number) => (argv: readonly string[]): readonly string[] =>
-  argv.map((a, i) => (i > from && (i - from) % 2 === 1 && SECRET_OPTIONS.has(argv[i - 1]!.toLowerCase()) ? MASK : a));
+/**
+ * `<option> <value>` pairs from argv[from] on (SENTINEL SET, CONFIG SET): secret values masked,
+ * and the values of the options in `partly` shown as their function shows them (a webhook URL as
+ * its origin: its path is its secret).
+ */
+export const maskPairs = (from: number, partly: Readonly<Record<string, (value: string) => string>> = {}) =>
+  (argv: readonly string[]): readonly string[] =>
+    argv.map((a, i) => {
+      if (i <= from || (i - from) % 2 === 0) return a;
+      const option = argv[i - 1]!.toLowerCase();
+      if (SECRET_OPTIONS.has(option)) return MASK;
+      return Object.hasOwn(partly, option) ? partly[option]!(a) : a;
+    });
 
 /**
  * ACL SETUSER rules: `>pass`, `<pass`, `#hash`, `!hash` keep their sigil, lose their value

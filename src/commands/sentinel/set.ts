@@ -128,7 +128,7 @@ function parsePair(ctx: SentinelContext, master: MasterRecord, argv: readonly st
 export const setSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'set',
-  audit: { redact: maskPairs(3) },
+  audit: { redact: maskPairs(3, { 'argus-webhook': (url) => (url === '' ? url : redactUrl(url)) }) },
   arity: -5,
   summary: 'Changes options of a monitored master.',
   since: '2.8.4',

@@ -10,6 +10,13 @@ test('audit: SENTINEL SET and CONFIG SET values of secret options show as ******
   ]);
 });
 
+test('audit: values of options given a function show as it shows them (a webhook URL as its origin)', (t) => {
+  const mask = maskPairs(3, { 'argus-webhook': () => 'https://hooks.example.com/******' });
+  t.deepEqual(mask(['sentinel', 'set', 'm', 'ARGUS-WEBHOOK', 'https://hooks.example.com/T0/B0/XYZ', 'quorum', '2']), [
+    'sentinel', 'set', 'm', 'ARGUS-WEBHOOK', 'https://hooks.example.com/******', 'quorum', '2',
+  ]);
+});
+
 test('audit: ACL SETUSER passwords and hashes keep their sigil only', (t) => {
   t.deepEqual(maskAclRules(['acl', 'setuser', 'bob', 'on', '>pw1', '<pw2', '#' + 'a'.repeat(64), '!' + 'b'.repeat(64), '+@all', '~*', 'nopass']), [
     'acl', 'setuser', 'bob', 'on', '>******', '<******', '#******', '!******', '+@all', '~*', 'nopass',

@@ -53,6 +53,7 @@ test('audit: admin commands are recorded with client, user, masked command and r
   await h.run('sentinel', 'masters');
   await h.run('sentinel', 'events', '*');
   await h.run('acl', 'setuser', 'bob', 'on', '>Sekr3t');
+  await h.run('sentinel', 'set', 'a', 'argus-webhook', 'https://hooks.example.com/Sekr4t');
   const addr = h.client.addr;
   t.deepEqual(h.auditLines, [
     `Audit: ${addr} user default: SENTINEL SET a quorum 1 auth-pass ****** -> OK`,
@@ -60,7 +61,9 @@ test('audit: admin commands are recorded with client, user, masked command and r
     `Audit: ${addr} user default: SENTINEL RESET * -> (integer) 2`,
     `Audit: ${addr} user default: SENTINEL CONFIG set sentinel-pass ****** -> OK`,
     `Audit: ${addr} user default: ACL SETUSER bob on >****** -> OK`,
+    // deny-scripts-reconfig (on by default) refuses it: the URL is masked all the same
+    `Audit: ${addr} user default: SENTINEL SET a argus-webhook https://hooks.example.com/****** -> error: ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration`,
   ]);
   t.false(JSON.stringify(h.audit.last(10)).includes('Sekr'));
-  t.like(h.audit.last(1)[0], { id: 5, addr, user: 'default', ok: true, result: 'OK', command: 'ACL SETUSER bob on >******' });
+  t.like(h.audit.last(2)[0], { id: 5, addr, user: 'default', ok: true, result: 'OK', command: 'ACL SETUSER bob on >******' });
 });
