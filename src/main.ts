@@ -20,7 +20,10 @@ import { readSettings } from './config/settings.js';
 import { configureTls, TLS_FATAL_LINE, TlsConfigError, tlsWanted, type TlsSetup } from './runtime/tls-config.js';
 import { ConfigLineError, isArgusError } from './errors.js';
 import { fileConfigIo } from './runtime/config-io.js';
+import { AuditLog, AUDIT_CAPACITY } from './events/audit.js';
 import { EventBus } from './events/bus.js';
+import { eventFields } from './events/event-fields.js';
+import { EventRing } from './events/history.js';
 import { systemClock } from './runtime/clock.js';
 import { JitterTimer } from './runtime/jitter-timer.js';
 import { Logger } from './runtime/logger.js';
@@ -92,7 +95,7 @@ export async function main(args: readonly string[]): Promise<void> {
   // `dir` was applied by the loader at its line, as Redis does (later includes and script
   // paths resolve from there).
   const settings = readSettings(server);
-  const log = new Logger(clock, settings.loglevel, settings.logfile);
+  const log = new Logger(clock, settings.loglevel, settings.logfile, settings.logFormat);
   log.warning('oO0OoO0OoO0Oo Argus is starting oO0OoO0OoO0Oo');
   log.warning(
     `Argus version=${ARGUS_VERSION} (Redis ${REDIS_COMPAT_VERSION} Sentinel compatible), bits=64, ` +
@@ -119,8 +122,13 @@ export async function main(args: readonly string[]): Promise<void> {
   hostResolver.configure(dns, (level, msg) => log.log(level, msg));
 
   const events = new EventBus(clock, () => state.announceHostnames);
-  // Logged at the event's level (debug events only there: they are never published).
-  events.subscribe((e) => log.log(e.level, `${e.type} ${e.text}`));
+  // Logged at the event's level (debug events only there: they are never published); a JSON
+  // line also carries the event's fields.
+  events.subscribe((e) => log.log(e.level, `${e.type} ${e.text}`, eventFields(e)));
+  // The last events for SENTINEL EVENTS (and the HTTP layer), and the audit trail of admin commands.
+  const history = new EventRing(settings.eventHistory);
+  events.subscribe(history.record);
+  const audit = new AuditLog(AUDIT_CAPACITY, (line) => log.log('notice', line));
 
   // Notification / client-reconfig scripts (spawned on their own thread) and webhooks: event sinks.
   const hooks = startScriptServices({ state, events, clock, log: (level, msg) => log.log(level, msg) });
@@ -196,6 +204,8 @@ export async function main(args: readonly string[]): Promise<void> {
     server,
     clock,
     events,
+    history,
+    audit,
     process: processInfo,
     get pubsub() {
       return resp.pubsub;

@@ -1,4 +1,5 @@
 import { markOverlapping } from './overlap.js';
+import { formatAuditCommand } from '../events/audit.js';
 import type { Reply } from '../resp/reply.js';
 import { aclOf } from '../acl/registry.js';
 import { logAcl, checkPermission, noPermReply } from './acl/check.js';
@@ -98,11 +99,18 @@ export function dispatch(ctx: CommandContext, argv: readonly string[]): CommandR
   const refusal = refuse(ctx, argv, resolved);
   if (refusal !== null) return finish(ctx, extras, fullname, skipThis, refusal);
 
+  const audited = spec.audit !== undefined && sentinel.audit !== undefined && (spec.audit.when?.(argv) ?? true);
   const result = spec.run!(ctx, argv);
   // server.c call() counts a command once its handler has run, so INFO does not count itself
   sentinel.process.stats.totalCommandsProcessed++;
-  if (!(result instanceof Promise)) return finish(ctx, extras, fullname, skipThis, result);
-  const settled = result.then((r: CommandResult) => finish(ctx, extras, fullname, skipThis, r));
+  if (!(result instanceof Promise)) {
+    if (audited) audit(ctx, resolved, argv, result);
+    return finish(ctx, extras, fullname, skipThis, result);
+  }
+  const settled = result.then((r: CommandResult) => {
+    if (audited) audit(ctx, resolved, argv, r);
+    return finish(ctx, extras, fullname, skipThis, r);
+  });
   return spec.overlap ? markOverlapping(settled) : settled;
 }
 
@@ -126,6 +134,20 @@ function refuse(ctx: CommandContext, argv: readonly string[], { spec, command, f
   }
   if (spec.run === undefined) return replyError.unknownSubcommand(argv[1] ?? '', argv[0]!);
   return null;
+}
+
+/** An audited command's record: the client, the command with its secrets masked, the first reply. */
+function audit({ client, sentinel }: CommandContext, { spec, fullname }: ResolvedCommand, argv: readonly string[], result: CommandResult): void {
+  const reply = Array.isArray(result) ? (result as readonly Reply[])[0] : (result as Reply);
+  const shownArgv = spec.audit!.redact?.(argv) ?? argv;
+  sentinel.audit!.record({
+    time: sentinel.clock.wall(),
+    addr: client.addr,
+    user: client.user,
+    command: formatAuditCommand(shownArgv, fullname.includes('|') ? 2 : 1),
+    ok: reply?.t !== 'error',
+    result: reply === undefined ? '' : reply.t === 'simple' || reply.t === 'error' ? reply.s : reply.t === 'int' ? `(integer) ${reply.n}` : 'OK',
+  });
 }
 
 /** call()'s tail: CLIENT CACHING expires, error replies are counted, REPLY OFF/SKIP drop the reply. */

@@ -54,6 +54,8 @@ export const replyError = {
     errf`ERR Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
   syntax: () => err('ERR syntax error'),
   notInteger: () => err('ERR value is not an integer or out of range'),
+  /** getPositiveLongFromObjectOrReply */
+  notPositive: () => err('ERR value is out of range, must be positive'),
 
   // --- AUTH / HELLO ---
   wrongPass: () => err('WRONGPASS invalid username-password pair or user is disabled.'),

@@ -3,6 +3,7 @@ import { ckquorumSubcommand } from './sentinel/ckquorum.js';
 import { configSubcommand } from './sentinel/config.js';
 import { debugSubcommand } from './sentinel/debug.js';
 import { doctorSubcommand } from './sentinel/doctor.js';
+import { eventsSubcommand } from './sentinel/events.js';
 import { failoverSubcommand } from './sentinel/failover.js';
 import { failoverPlanSubcommand } from './sentinel/failover-plan.js';
 import { flushconfigSubcommand } from './sentinel/flushconfig.js';
@@ -38,6 +39,7 @@ export const sentinelCommand: ArgusCommandSpec = {
     configSubcommand,
     debugSubcommand,
     doctorSubcommand,
+    eventsSubcommand,
     failoverSubcommand,
     failoverPlanSubcommand,
     flushconfigSubcommand,

@@ -1,6 +1,8 @@
 import type { Reply } from '../resp/reply.js';
 import type { ServerOptions, LogLevel } from '../config/server-options.js';
 import type { EventBus } from '../events/bus.js';
+import type { EventHistory } from '../events/history.js';
+import type { AuditRule, AuditTrail } from '../events/audit.js';
 import type { Clock } from '../runtime/clock.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../actors/coordinator.js';
@@ -102,6 +104,10 @@ export interface SentinelContext {
   readonly server: ServerOptions;
   readonly clock: Clock;
   readonly events: EventBus;
+  /** the last events (argus-event-history); absent in contexts built without one */
+  readonly history?: EventHistory;
+  /** where audited commands are recorded (spec.audit); absent = not recorded */
+  readonly audit?: AuditTrail;
   readonly process: ProcessInfo;
   readonly pubsub: PubSubHub;
   readonly clients: ClientRegistry;
@@ -235,4 +241,9 @@ export interface CommandSpec {
    * up for seconds behind each other (and the PINGs behind them).
    */
   readonly overlap?: true;
+  /**
+   * Argus: an administrative command, recorded in the audit trail (who, what, result) once it has
+   * run; the rule says which calls and where the secrets are (src/events/audit.ts).
+   */
+  readonly audit?: AuditRule;
 }

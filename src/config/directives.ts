@@ -257,6 +257,10 @@ export const ARGUS_DIRECTIVES: readonly Entry[] = [
   int('argus-dns-timeout', 10n, 60000n, 2000n),
   // DNS servers queried directly (c-ares) instead of the system resolver; unset = getaddrinfo
   special('argus-dns-servers', 'dns-servers', true),
+  // events kept in memory for SENTINEL EVENTS and the HTTP layer; 0 = none (src/events/history.ts)
+  int('argus-event-history', 0n, 1000000n, 1000n),
+  // log lines as Redis writes them, or JSON lines (src/runtime/json-log.ts)
+  en('argus-log-format', ['redis', 'json'], 'redis'),
 ];
 
 /** The defaults of the special configs, as the rewrite would write them. */

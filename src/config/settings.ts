@@ -87,6 +87,10 @@ export interface ServerSettings {
   readonly dnsTimeoutMs: number;
   /** argus-dns-servers: queried directly when set; empty = the system resolver */
   readonly dnsServers: readonly string[];
+  /** argus-event-history: events kept for SENTINEL EVENTS; 0 = none */
+  readonly eventHistory: number;
+  /** argus-log-format */
+  readonly logFormat: 'redis' | 'json';
 }
 
 /** config.c clientBufferLimitsDefaults[CLIENT_TYPE_PUBSUB]: pubsub 32mb 8mb 60 */
@@ -171,5 +175,7 @@ export function readSettings(server: ServerOptions): ServerSettings {
     tlsReplication: bool('tls-replication', false),
     dnsTimeoutMs: int('argus-dns-timeout', 2000),
     dnsServers: server.get('argus-dns-servers') ?? [],
+    eventHistory: int('argus-event-history', 1000),
+    logFormat: oneOf(server.get('argus-log-format')?.[0], ['redis', 'json'] as const, 'redis'),
   };
 }

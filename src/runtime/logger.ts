@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { LogLevel } from '../config/server-options.js';
 import type { Clock } from './clock.js';
+import { JsonLines, type LogFields } from './json-log.js';
 
 export type LineLevel = Exclude<LogLevel, 'nothing'>;
 
@@ -17,10 +18,13 @@ export function formatLogTime(ms: number): string {
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+export type LogFormat = 'redis' | 'json';
+
 /**
- * Redis-format log lines (`pid:X dd Mon yyyy HH:MM:SS.mmm c message`) on stdout or `logfile`.
- * Writes are synchronous, as Redis's are, so the last lines before an exit are never lost.
- * Text is written as bytes (latin1), as Argus keeps all protocol and config strings.
+ * Redis-format log lines (`pid:X dd Mon yyyy HH:MM:SS.mmm c message`) on stdout or `logfile`,
+ * or JSON lines with `argus-log-format json` (json-log.ts). Writes are synchronous, as Redis's
+ * are, so the last lines before an exit are never lost. Redis-format text is written as bytes
+ * (latin1), as Argus keeps all protocol and config strings.
  */
 export class Logger {
   #level: LogLevel;
@@ -28,12 +32,14 @@ export class Logger {
   readonly #ownsFd: boolean;
   readonly #clock: Clock;
   readonly #pid = process.pid;
+  #json: JsonLines | null;
 
-  constructor(clock: Clock, level: LogLevel = 'notice', logfile = '') {
+  constructor(clock: Clock, level: LogLevel = 'notice', logfile = '', format: LogFormat = 'redis') {
     this.#clock = clock;
     this.#level = level;
     this.#ownsFd = logfile !== '';
     this.#fd = logfile === '' ? 1 : openSync(logfile, 'a');
+    this.#json = format === 'json' ? new JsonLines(this.#fd, () => clock.wall()) : null;
   }
 
   get level(): LogLevel {
@@ -48,8 +54,13 @@ export class Logger {
     return LEVEL_RANK[level] >= LEVEL_RANK[this.#level];
   }
 
-  log(level: LineLevel, message: string): void {
+  /**
+   * `fields` (an event's type, master, instance ...) go into a JSON line beside `msg`; the Redis
+   * format has no place for them and shows the message only.
+   */
+  log(level: LineLevel, message: string, fields?: LogFields): void {
     if (!this.enabled(level)) return;
+    if (this.#json !== null) return this.#json.write(level, message, fields);
     this.raw(`${this.#pid}:X ${formatLogTime(this.#clock.wall())} ${LEVEL_CHAR[level]} ${message}\n`);
   }
 
@@ -58,8 +69,12 @@ export class Logger {
   notice(message: string): void { this.log('notice', message); }
   warning(message: string): void { this.log('warning', message); }
 
-  /** A line without the level prefix, e.g. Redis's `pid:signal-handler (ts) ...` lines. */
+  /**
+   * A line without the level prefix, e.g. Redis's `pid:signal-handler (ts) ...` lines; in JSON a
+   * warning whose `msg` is the line.
+   */
   raw(line: string): void {
+    if (this.#json !== null) return this.#json.write('warning', line.replace(/\n$/, ''));
     try {
       writeSync(this.#fd, Buffer.from(line, 'latin1'));
     } catch {
@@ -70,5 +85,6 @@ export class Logger {
   close(): void {
     if (this.#ownsFd) closeSync(this.#fd);
     this.#fd = 1;
+    this.#json = null;
   }
 }

@@ -1,3 +1,5 @@
+import { AuditLog } from '../../src/events/audit.js';
+import { EventRing } from '../../src/events/history.js';
 import { ServerOptions, type LogLevel } from '../../src/config/server-options.js';
 import { dispatch } from '../../src/commands/dispatch.js';
 import type { ForgetAnswer, UserFailoverReply, VoteAnswer } from '../../src/actors/coordinator.js';
@@ -259,6 +261,10 @@ export interface Harness {
   /** every event published, in order */
   readonly events: SentinelEvent[];
   readonly logs: [string, string][];
+  /** the event history (100 events) and the audit trail, whose lines go to auditLines, not logs */
+  readonly history: EventRing;
+  readonly audit: AuditLog;
+  readonly auditLines: string[];
   readonly logLevels: LogLevel[];
   readonly shutdowns: string[];
   /** completed saveConfig calls (successful or not) */
@@ -287,6 +293,10 @@ export function harness(): Harness {
   const pubsub = new FakePubSub();
   const recorded: SentinelEvent[] = [];
   events.subscribe((e) => recorded.push(e));
+  const history = new EventRing(100);
+  events.subscribe(history.record);
+  const auditLines: string[] = [];
+  const audit = new AuditLog(100, (line) => auditLines.push(line));
   const processInfo: ProcessInfo = {
     runId: RUN_ID,
     startTime: clock.monotonic(),
@@ -310,6 +320,9 @@ export function harness(): Harness {
     process: processInfo,
     events: recorded,
     logs: [],
+    history,
+    audit,
+    auditLines,
     logLevels: [],
     shutdowns: [],
     saves: 0,
@@ -331,6 +344,8 @@ export function harness(): Harness {
     server,
     clock,
     events,
+    history,
+    audit,
     process: processInfo,
     pubsub,
     clients,

@@ -19,7 +19,7 @@ type Teardown = { teardown(fn: () => Promise<void> | void): void };
  * A master and a replica with `requirepass` (the default user is the admin) and an ACL user
  * `sentinel` with `rules`, watched by one Argus as that user.
  */
-async function aclGroup(t: Teardown, rules: readonly string[]) {
+async function aclGroup(t: Teardown, rules: readonly string[], extraConfig = '') {
   const user = ['--user', 'sentinel', 'on', `>${SENTINEL_PW}`, ...rules];
   const master = await startRedisServer(['--requirepass', 'admin-pw', ...user]);
   const replica = await startRedisServer([
@@ -30,7 +30,8 @@ async function aclGroup(t: Teardown, rules: readonly string[]) {
     `sentinel monitor m 127.0.0.1 ${master.port} 1\n` +
       'sentinel down-after-milliseconds m 5000\n' +
       'sentinel auth-user m sentinel\n' +
-      `sentinel auth-pass m ${SENTINEL_PW}\n`,
+      `sentinel auth-pass m ${SENTINEL_PW}\n` +
+      extraConfig,
   );
   const c = await RawClient.open(argus.port);
   const events = await EventRecorder.open(argus.port);
@@ -71,6 +72,20 @@ test.serial('monitoring-acl: an ACL user with exactly Sentinel\'s minimal rules 
   t.false(argus.stdout().includes(SENTINEL_PW));
   await waitFor(async () => (await masterMap(c)).flags === 'master', { what: 'links back after the re-AUTH' });
   t.false('argus-link-error' in (await masterMap(c)));
+});
+
+test.serial('monitoring-acl: with argus-log-format json no line holds the password, at any level, and +set shows ******', async (t) => {
+  const { argus, c, events } = await aclGroup(t, SENTINEL_ACL, 'loglevel debug\nargus-log-format json\n');
+  await waitFor(async () => (await masterMap(c))['num-slaves'] === '1', { what: 'the replica found as the ACL user' });
+  const from = events.events.length;
+  t.is((await c.call('SENTINEL', 'SET', 'm', 'auth-pass', SENTINEL_PW)).value, 'OK');
+  await events.wait('+set', /auth-pass/, { from });
+  await waitFor(() => argus.stdout().includes('"event":"+set"') && argus.stdout().includes('Audit:'), { what: '+set and audit lines' });
+  const lines = argus.stdout().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const set = lines.find((l) => l.event === '+set')!;
+  t.like(set, { level: 'warning', master: 'm' });
+  t.regex(String(set.text), /^master m 127\.0\.0\.1 \d+ auth-pass \*{6}$/);
+  t.false(argus.stdout().includes(SENTINEL_PW));
 });
 
 test.serial('monitoring-acl: a user without +info is logged once, shown in SENTINEL MASTER and INFO, and clears when the ACL is fixed', async (t) => {

@@ -8,6 +8,7 @@ import { ACL_ADMIN } from './flags.js';
 export const aclDeluserSubcommand: ArgusCommandSpec = {
   ...ACL_ADMIN,
   name: 'deluser',
+  audit: {},
   arity: -3,
   summary: 'Deletes ACL users, and terminates their connections.',
   since: '6.0.0',

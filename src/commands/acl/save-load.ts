@@ -10,6 +10,7 @@ const NO_ACLFILE = err(
 export const aclSaveSubcommand: ArgusCommandSpec = {
   ...ACL_ADMIN,
   name: 'save',
+  audit: {},
   arity: 2,
   summary: 'Saves the effective ACL rules in the configured ACL file.',
   since: '6.0.0',
@@ -20,6 +21,7 @@ export const aclSaveSubcommand: ArgusCommandSpec = {
 export const aclLoadSubcommand: ArgusCommandSpec = {
   ...ACL_ADMIN,
   name: 'load',
+  audit: {},
   arity: 2,
   summary: 'Reloads the rules from the configured ACL file.',
   since: '6.0.0',

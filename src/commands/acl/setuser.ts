@@ -1,3 +1,4 @@
+import { maskAclRules } from '../../events/audit.js';
 import { aclOf, detachDefaultFromRequirepass } from '../../acl/registry.js';
 import { ACL_ERRORS, DEFAULT_USER } from '../../acl/model.js';
 import { err, ok } from '../../resp/reply.js';
@@ -12,6 +13,7 @@ import { ACL_ADMIN } from './flags.js';
 export const aclSetuserSubcommand: ArgusCommandSpec = {
   ...ACL_ADMIN,
   name: 'setuser',
+  audit: { redact: maskAclRules },
   arity: -3,
   summary: 'Creates and modifies an ACL user and its rules.',
   since: '6.0.0',

@@ -1,3 +1,4 @@
+import { maskPairs } from '../../events/audit.js';
 import { bulk, map, type Reply } from '../../resp/reply.js';
 import { globMatchNoCase } from '../../server/glob.js';
 import { replyError } from '../reply-errors.js';
@@ -56,6 +57,7 @@ async function configSet(ctx: SentinelContext, argv: readonly string[]): Promise
 export const configSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'config',
+  audit: { when: (argv) => argv[2]?.toLowerCase() === 'set', redact: maskPairs(3) },
   arity: -4,
   summary: 'Reads or changes the global sentinel parameters.',
   since: '6.2.0',

@@ -12,6 +12,7 @@ import { SENTINEL_ADMIN, type ArgusCommandSpec } from '../spec.js';
 export const debugSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'debug',
+  audit: { when: (argv) => argv.length > 2 },
   arity: -2,
   summary: 'Shows or changes the timing parameters of this sentinel.',
   since: '7.0.0',

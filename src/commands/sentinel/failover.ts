@@ -21,6 +21,7 @@ export function userFailoverReply(answer: UserFailoverReply | null): Reply {
 export const failoverSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'failover',
+  audit: {},
   // Redis 7.2: 3; Valkey 9 accepts an optional 4th word, checked below
   arity: -3,
   summary: 'Fails a master over to its best replica without asking the other sentinels.',

@@ -5,6 +5,7 @@ import { saveAndReply } from './save.js';
 export const flushconfigSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'flushconfig',
+  audit: {},
   arity: 2,
   summary: 'Rewrites the config file with the current state.',
   since: '2.8.4',

@@ -12,6 +12,7 @@ import { saveAndReply } from './save.js';
 export const forgetSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'forget',
+  audit: {},
   arity: -4,
   summary: 'Forgets one sentinel (by run id) or replica (by address) of a master (Argus only).',
   since: '7.2.4',

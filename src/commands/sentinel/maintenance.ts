@@ -17,6 +17,7 @@ export const MAINTENANCE_MAX_SECONDS = 365 * 24 * 3600;
 export const maintenanceSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'maintenance',
+  audit: {},
   arity: -4,
   summary: 'Suppresses the automatic failover of a master (Argus).',
   // an Argus-only subcommand: the Argus version that added it

@@ -15,6 +15,7 @@ import { saveAndReply } from './save.js';
 export const monitorSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'monitor',
+  audit: {},
   arity: 6,
   summary: 'Starts monitoring a new master.',
   since: '2.8.4',

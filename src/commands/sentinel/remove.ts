@@ -9,6 +9,7 @@ import { saveAndReply } from './save.js';
 export const removeSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'remove',
+  audit: {},
   arity: 3,
   summary: 'Stops monitoring a master.',
   since: '2.8.4',

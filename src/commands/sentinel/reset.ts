@@ -35,6 +35,7 @@ export function resetMaster(ctx: SentinelContext, master: MasterRecord, now: num
 export const resetSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'reset',
+  audit: {},
   arity: 3,
   summary: 'Resets the masters whose name matches a glob pattern.',
   since: '2.8.4',

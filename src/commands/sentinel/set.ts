@@ -1,3 +1,4 @@
+import { maskPairs } from '../../events/audit.js';
 import type { Reply } from '../../resp/reply.js';
 import type { MasterRecord } from '../../sentinel/instance.js';
 import { argusPingPeriod } from '../../sentinel/argus-options.js';
@@ -127,6 +128,7 @@ function parsePair(ctx: SentinelContext, master: MasterRecord, argv: readonly st
 export const setSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'set',
+  audit: { redact: maskPairs(3, { 'argus-webhook': (url) => (url === '' ? url : redactUrl(url)) }) },
   arity: -5,
   summary: 'Changes options of a monitored master.',
   since: '2.8.4',

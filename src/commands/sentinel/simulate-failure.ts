@@ -14,6 +14,7 @@ export const SIMFAILURE = { CRASH_AFTER_ELECTION: 1 << 0, CRASH_AFTER_PROMOTION:
 export const simulateFailureSubcommand: ArgusCommandSpec = {
   ...SENTINEL_ADMIN,
   name: 'simulate-failure',
+  audit: {},
   arity: -3,
   summary: 'Makes this sentinel crash at a chosen point of its next failover (for tests).',
   since: '3.2.0',
