@@ -22,7 +22,9 @@ export type SpecialId =
   | 'dir' | 'save' | 'client-output-buffer-limit' | 'oom-score-adj-values' | 'notify-keyspace-events'
   | 'bind' | 'replicaof' | 'latency-tracking-info-percentiles'
   /** Argus: argus-dns-servers, a list of resolver addresses */
-  | 'dns-servers';
+  | 'dns-servers'
+  /** Argus: argus-http-bind, the HTTP endpoint's listen addresses */
+  | 'http-bind';
 
 /** How a value is parsed, validated and written (config.c's typed config families). */
 export type ValueSpec =
@@ -257,6 +259,12 @@ export const ARGUS_DIRECTIVES: readonly Entry[] = [
   int('argus-dns-timeout', 10n, 60000n, 2000n),
   // DNS servers queried directly (c-ares) instead of the system resolver; unset = getaddrinfo
   special('argus-dns-servers', 'dns-servers', true),
+  // the HTTP endpoint (src/http): health, state, load-balancer checks, /metrics; 0 = off
+  int('argus-http-port', 0n, 65535n, 0n),
+  // its listen addresses; unset = 127.0.0.1
+  special('argus-http-bind', 'http-bind', true),
+  // when set, every route but /health needs `Authorization: Bearer <token>`
+  str('argus-http-token', null, true),
 ];
 
 /** The defaults of the special configs, as the rewrite would write them. */

@@ -23,7 +23,7 @@ import {
 } from './state-file.js';
 import { splitArgs } from './tokenize.js';
 import {
-  BIND_ADDR_MAX, checkDnsServers, checkNotifyKeyspaceEvents, checkOomScoreAdjValues, checkOutputBufferLimits, checkPercentiles,
+  BIND_ADDR_MAX, checkDnsServers, checkHttpBind, checkNotifyKeyspaceEvents, checkOomScoreAdjValues, checkOutputBufferLimits, checkPercentiles,
   checkReplicaOf, checkSavePairs, checkValue, OBUF_CLASS_ORDER, type Checked,
 } from './values.js';
 
@@ -217,6 +217,13 @@ class Loader {
         return null;
       }
       case 'latency-tracking-info-percentiles': return this.#store(name, checkPercentiles(args));
+      case 'http-bind': {
+        const checked = checkHttpBind(args);
+        if (!checked.ok) return checked.reason;
+        if (checked.args.length === 0) this.server.delete(name);
+        else this.server.set(name, checked.args);
+        return null;
+      }
       case 'dns-servers': {
         const checked = checkDnsServers(args);
         if (!checked.ok) return checked.reason;

@@ -87,6 +87,12 @@ export interface ServerSettings {
   readonly dnsTimeoutMs: number;
   /** argus-dns-servers: queried directly when set; empty = the system resolver */
   readonly dnsServers: readonly string[];
+  /** argus-http-port: the HTTP endpoint's port, 0 = off */
+  readonly httpPort: number;
+  /** argus-http-bind: its addresses, loopback by default */
+  readonly httpBind: readonly string[];
+  /** argus-http-token: the bearer token every route but /health needs; null = none */
+  readonly httpToken: string | null;
 }
 
 /** config.c clientBufferLimitsDefaults[CLIENT_TYPE_PUBSUB]: pubsub 32mb 8mb 60 */
@@ -171,5 +177,8 @@ export function readSettings(server: ServerOptions): ServerSettings {
     tlsReplication: bool('tls-replication', false),
     dnsTimeoutMs: int('argus-dns-timeout', 2000),
     dnsServers: server.get('argus-dns-servers') ?? [],
+    httpPort: int('argus-http-port', 0),
+    httpBind: server.get('argus-http-bind') ?? ['127.0.0.1'],
+    httpToken: optString(server, 'argus-http-token'),
   };
 }
