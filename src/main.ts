@@ -33,6 +33,7 @@ import { resolveShardCount } from './actors/placement.js';
 import { hostResolver } from './commands/sentinel/host-check.js';
 import { ARGUS_VERSION, REDIS_COMPAT_VERSION } from './version.js';
 import { HttpEndpoint } from './http/http-server.js';
+import { ArgusMetrics } from './http/metrics.js';
 
 export function versionLine(): string {
   return `Argus sentinel v=${ARGUS_VERSION} redis=${REDIS_COMPAT_VERSION} node=${process.versions.node} bits=64`;
@@ -241,12 +242,21 @@ export async function main(args: readonly string[]): Promise<void> {
     if (e.level !== 'debug') resp.pubsub.publish(e.type, e.text);
   });
 
-  // argus-http-port: health, state, load-balancer checks (src/http); off by default.
-  const http = settings.httpPort === 0 ? null : new HttpEndpoint({
+  // argus-http-port: health, state, load-balancer checks and /metrics (src/http); off by default.
+  const metrics = settings.httpPort === 0 ? null : new ArgusMetrics({
+    state,
+    monitors: shards,
+    events,
+    scripts: hooks.scripts,
+    process: processInfo.argus!,
+    clients: () => resp.clients.count(),
+    now: () => clock.monotonic(),
+  });
+  const http = metrics === null ? null : new HttpEndpoint({
     port: settings.httpPort,
     bind: settings.httpBind,
     token: settings.httpToken,
-    routes: { state, monitors: shards, clock, lastSaveError: () => saver.lastError },
+    routes: { state, monitors: shards, clock, lastSaveError: () => saver.lastError, metrics: () => metrics.render() },
     log: (level, msg) => log.log(level, msg),
   });
 

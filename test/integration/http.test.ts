@@ -53,6 +53,16 @@ test.serial('http: health, masters, primary, the load-balancer check and the tok
   t.is((await get(httpPort, `/check/127.0.0.1/${replicaPort}?replica=1&max-lag=soon`)).status, 400);
   t.is((await get(httpPort, '/check/127.0.0.1/1')).status, 503);
 
+  const before = (await get(httpPort, '/metrics')).body;
+  t.regex(before, /^argus_master_sdown\{master="mymaster"\} 0$/m);
+  t.regex(before, /^argus_master_odown\{master="mymaster"\} 0$/m);
+  t.regex(before, /^argus_master_replicas\{master="mymaster"\} 1$/m);
+  t.regex(before, /^argus_master_quorum_reachable\{master="mymaster"\} 1$/m);
+  t.regex(before, /^argus_tilt_total 0$/m);
+  t.regex(before, /^nodejs_eventloop_lag_seconds /m);
+  t.notRegex(before, /argus_master_failovers_total\{/);
+  t.is((await get(httpPort, '/metrics', null)).status, 401);
+
   t.is((await c.sentinels[0]!.client.call('SENTINEL', 'FAILOVER', c.name)).value, 'OK');
   await c.sentinels[0]!.events.wait('+switch-master', new RegExp(`^${c.name} `), { timeout: 30_000 });
   t.deepEqual((await get(httpPort, `/masters/${c.name}/primary`)).json(), { ip: '127.0.0.1', port: replicaPort });
@@ -60,6 +70,25 @@ test.serial('http: health, masters, primary, the load-balancer check and the tok
     timeout: 15_000, what: 'the promoted replica passes the master check',
   });
   t.is((await get(httpPort, `/check/127.0.0.1/${masterPort}`)).status, 503);
+  const after = (await get(httpPort, '/metrics')).body;
+  t.regex(after, /^argus_master_failovers_total\{master="mymaster"\} 1$/m);
+  t.regex(after, /^argus_master_config_epoch\{master="mymaster"\} 1$/m);
+  const seconds = Number(/^argus_master_last_failover_duration_seconds\{master="mymaster"\} (\S+)$/m.exec(after)?.[1]);
+  t.true(seconds > 0 && seconds < 30, `failover took ${seconds} s`);
+});
+
+test.serial('http: /metrics flips the sdown gauge of a killed master', async (t) => {
+  const httpPort = await freePort();
+  const c = await startCluster({ argus: 1, replicas: 0, quorum: 2, extra: `argus-http-port ${httpPort}\n` });
+  t.teardown(() => c.stop());
+  t.regex((await get(httpPort, '/metrics', null)).body, /^argus_master_sdown\{master="mymaster"\} 0$/m);
+  c.master.child.kill('SIGKILL');
+  await waitFor(async () => /^argus_master_sdown\{master="mymaster"\} 1$/m.test((await get(httpPort, '/metrics', null)).body), {
+    timeout: 10_000, what: 'sdown gauge 1',
+  });
+  const body = (await get(httpPort, '/metrics', null)).body;
+  t.regex(body, /^argus_master_odown\{master="mymaster"\} 0$/m);
+  t.is((await get(httpPort, `/check/127.0.0.1/${c.master.port}`, null)).status, 503);
 });
 
 test.serial('http: /health is 503 while the config cannot be saved', async (t) => {
