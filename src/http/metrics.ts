@@ -137,12 +137,26 @@ export class ArgusMetrics {
     }
   }
 
-  /** The exposition text: the masters' live records (one call per shard), then every metric. */
-  async render(): Promise<{ contentType: string; body: string }> {
+  #rendering: Promise<{ contentType: string; body: string }> | null = null;
+
+  /**
+   * The exposition text: the masters' live records (one call per shard), then every metric.
+   * Scrapes that overlap share one rendering (the gauges are refilled while it yields).
+   */
+  render(): Promise<{ contentType: string; body: string }> {
+    this.#rendering ??= this.#render().finally(() => {
+      this.#rendering = null;
+    });
+    return this.#rendering;
+  }
+
+  async #render(): Promise<{ contentType: string; body: string }> {
     const masters = await this.#deps.monitors.view(null);
     const p = this.#perMaster;
     for (const gauge of Object.values(p)) gauge.reset();
-    for (const m of masters) {
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    for (const [i, m] of masters.entries()) {
+      if (i % 200 === 199) await turn();
       const l = { master: m.name };
       p.sdown.set(l, m.flags & SRI.S_DOWN ? 1 : 0);
       p.odown.set(l, m.flags & SRI.O_DOWN ? 1 : 0);
@@ -154,7 +168,14 @@ export class ArgusMetrics {
       p.inFailover.set(l, m.flags & SRI.FAILOVER_IN_PROGRESS ? 1 : 0);
       p.linkErrors.set(l, briefOf(m).linkErrors);
     }
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    // Registry.metrics() formats every metric in one turn of the loop; one metric per turn
+    // instead lets RESP clients in between (at 1000 masters a per-master metric is ~1000 lines).
+    const parts: string[] = [];
+    for (const metric of this.registry.getMetricsAsArray()) {
+      await turn();
+      parts.push(await this.registry.getSingleMetricAsString(metric.name));
+    }
+    return { contentType: this.registry.contentType, body: `${parts.join('\n\n')}\n` };
   }
 
   stop(): void {
