@@ -9,6 +9,7 @@ import { run as configFlush } from './config-flush.js';
 import { run as detection } from './detection-latency.js';
 import { run as failover } from './failover.js';
 import { run as fleetSim } from './fleet-sim.js';
+import { run as httpScrape } from './http-scrape.js';
 import { run as latency } from './latency.js';
 import { run as linkFloor } from './link-floor.js';
 import { run as scriptSpawn } from './script-spawn.js';
@@ -26,6 +27,7 @@ const BENCHES: Readonly<Record<string, (args: string[]) => Promise<void>>> = {
   'script-spawn': () => scriptSpawn(),
   'fleet-sim': fleetSim,
   'client-load': clientLoad,
+  'http-scrape': httpScrape,
 };
 
 /** Leading words name benchmarks; everything from the first `-`-word on goes to each of them. */

@@ -35,6 +35,8 @@ import { startScriptServices } from './scripts/services.js';
 import { resolveShardCount } from './actors/placement.js';
 import { hostResolver } from './commands/sentinel/host-check.js';
 import { ARGUS_VERSION, REDIS_COMPAT_VERSION } from './version.js';
+import { HttpEndpoint } from './http/http-server.js';
+import { ArgusMetrics } from './http/metrics.js';
 
 export function versionLine(): string {
   return `Argus sentinel v=${ARGUS_VERSION} redis=${REDIS_COMPAT_VERSION} node=${process.versions.node} bits=64`;
@@ -250,6 +252,24 @@ export async function main(args: readonly string[]): Promise<void> {
     if (e.level !== 'debug') resp.pubsub.publish(e.type, e.text);
   });
 
+  // argus-http-port: health, state, load-balancer checks and /metrics (src/http); off by default.
+  const metrics = settings.httpPort === 0 ? null : new ArgusMetrics({
+    state,
+    monitors: shards,
+    events,
+    scripts: hooks.scripts,
+    process: processInfo.argus!,
+    clients: () => resp.clients.count(),
+    now: () => clock.monotonic(),
+  });
+  const http = metrics === null ? null : new HttpEndpoint({
+    port: settings.httpPort,
+    bind: settings.httpBind,
+    token: settings.httpToken,
+    routes: { state, monitors: shards, clock, lastSaveError: () => saver.lastError, metrics: () => metrics.render() },
+    log: (level, msg) => log.log(level, msg),
+  });
+
   async function shutdown(reason: string, flush: boolean): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
@@ -263,6 +283,7 @@ export async function main(args: readonly string[]): Promise<void> {
       log.notice('Removing the pid file.');
       removePidfile(settings.pidfile);
     }
+    await http?.stop();
     await resp.stop();
     log.warning('Sentinel is now ready to exit, bye bye...');
     log.close();
@@ -286,6 +307,12 @@ export async function main(args: readonly string[]): Promise<void> {
       const transport = e.context.transport === 'TLS' ? 'TLS' : 'TCP';
       die(log, `Failed listening on port ${transport === 'TLS' ? settings.tlsPort : settings.port} (${transport}), aborting.`);
     }
+    throw e;
+  }
+  try {
+    await http?.start();
+  } catch (e) {
+    if (isArgusError(e, 'ARGUS_ERR_LISTEN')) die(log, `${e.message}, aborting.`);
     throw e;
   }
   log.notice(`Running mode=sentinel, port=${settings.port || settings.tlsPort}.`);

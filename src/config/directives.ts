@@ -22,7 +22,9 @@ export type SpecialId =
   | 'dir' | 'save' | 'client-output-buffer-limit' | 'oom-score-adj-values' | 'notify-keyspace-events'
   | 'bind' | 'replicaof' | 'latency-tracking-info-percentiles'
   /** Argus: argus-dns-servers, a list of resolver addresses */
-  | 'dns-servers';
+  | 'dns-servers'
+  /** Argus: argus-http-bind, the HTTP endpoint's listen addresses */
+  | 'http-bind';
 
 /** How a value is parsed, validated and written (config.c's typed config families). */
 export type ValueSpec =
@@ -261,6 +263,12 @@ export const ARGUS_DIRECTIVES: readonly Entry[] = [
   int('argus-event-history', 0n, 1000000n, 1000n),
   // log lines as Redis writes them, or JSON lines (src/runtime/json-log.ts)
   en('argus-log-format', ['redis', 'json'], 'redis'),
+  // the HTTP endpoint (src/http): health, state, load-balancer checks, /metrics; 0 = off
+  int('argus-http-port', 0n, 65535n, 0n),
+  // its listen addresses; unset = 127.0.0.1
+  special('argus-http-bind', 'http-bind', true),
+  // when set, every route but /health needs `Authorization: Bearer <token>`
+  str('argus-http-token', null, true),
 ];
 
 /** The defaults of the special configs, as the rewrite would write them. */

@@ -288,6 +288,8 @@ export class ConfigSaver {
   requests = 0;
   /** milliseconds the last flush took, read + render + write */
   lastDurationMs = 0;
+  /** the last flush's error text, null once a flush succeeds (GET /health) */
+  lastError: string | null = null;
 
   constructor(opts: ConfigSaverOptions) {
     this.#opts = opts;
@@ -337,12 +339,14 @@ export class ConfigSaver {
       await write(path, render(read(path)));
     } catch (e) {
       this.failures++;
+      this.lastError = strerror(e);
       log('warning', `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${strerror(e)}`);
       throw e;
     } finally {
       this.lastDurationMs = performance.now() - started;
     }
     this.saves++;
+    this.lastError = null;
     log('notice', 'Sentinel new configuration saved on disk');
   }
 }

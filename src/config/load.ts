@@ -23,7 +23,7 @@ import {
 } from './state-file.js';
 import { splitArgs } from './tokenize.js';
 import {
-  BIND_ADDR_MAX, checkDnsServers, checkNotifyKeyspaceEvents, checkOomScoreAdjValues, checkOutputBufferLimits, checkPercentiles,
+  BIND_ADDR_MAX, checkDnsServers, checkHttpBind, checkNotifyKeyspaceEvents, checkOomScoreAdjValues, checkOutputBufferLimits, checkPercentiles,
   checkReplicaOf, checkSavePairs, checkValue, OBUF_CLASS_ORDER, type Checked,
 } from './values.js';
 
@@ -170,6 +170,14 @@ class Loader {
     return null;
   }
 
+  /** An Argus address list: an empty one unsets the directive. */
+  #storeList(name: string, checked: Checked): string | null {
+    if (!checked.ok) return checked.reason;
+    if (checked.args.length === 0) this.server.delete(name);
+    else this.server.set(name, checked.args);
+    return null;
+  }
+
   /** config.c's createSpecialConfig setters */
   #setSpecial(id: SpecialId, name: string, args: string[]): string | null {
     switch (id) {
@@ -217,14 +225,9 @@ class Loader {
         return null;
       }
       case 'latency-tracking-info-percentiles': return this.#store(name, checkPercentiles(args));
-      case 'dns-servers': {
-        const checked = checkDnsServers(args);
-        if (!checked.ok) return checked.reason;
-        // no address (or one empty one) goes back to the system resolver
-        if (checked.args.length === 0) this.server.delete(name);
-        else this.server.set(name, checked.args);
-        return null;
-      }
+      // no address (or one empty one) goes back to the default: loopback, the system resolver
+      case 'http-bind': return this.#storeList(name, checkHttpBind(args));
+      case 'dns-servers': return this.#storeList(name, checkDnsServers(args));
     }
   }
 

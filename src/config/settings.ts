@@ -91,6 +91,12 @@ export interface ServerSettings {
   readonly eventHistory: number;
   /** argus-log-format */
   readonly logFormat: 'redis' | 'json';
+  /** argus-http-port: the HTTP endpoint's port, 0 = off */
+  readonly httpPort: number;
+  /** argus-http-bind: its addresses, loopback by default */
+  readonly httpBind: readonly string[];
+  /** argus-http-token: the bearer token every route but /health needs; null = none */
+  readonly httpToken: string | null;
 }
 
 /** config.c clientBufferLimitsDefaults[CLIENT_TYPE_PUBSUB]: pubsub 32mb 8mb 60 */
@@ -177,5 +183,8 @@ export function readSettings(server: ServerOptions): ServerSettings {
     dnsServers: server.get('argus-dns-servers') ?? [],
     eventHistory: int('argus-event-history', 1000),
     logFormat: oneOf(server.get('argus-log-format')?.[0], ['redis', 'json'] as const, 'redis'),
+    httpPort: int('argus-http-port', 0),
+    httpBind: server.get('argus-http-bind') ?? ['127.0.0.1'],
+    httpToken: optString(server, 'argus-http-token'),
   };
 }

@@ -282,6 +282,19 @@ export function checkReplicaOf(args: readonly string[]): { ok: true; args: strin
 }
 
 /**
+ * argus-http-bind: IP addresses to listen on (`0.0.0.0` / `::` for all); names are refused so
+ * the endpoint never listens somewhere a resolver chose. One empty argument = unset (loopback).
+ */
+export function checkHttpBind(args: readonly string[]): Checked {
+  if (args.length === 0 || (args.length === 1 && args[0] === '')) return ok([]);
+  if (args.length > 16) return fail('Too many argus-http-bind addresses specified.');
+  for (const a of args) {
+    if (!isIpv4(a) && !isIpv6(a)) return fail(`Invalid argus-http-bind address '${a}': expected an IP address`);
+  }
+  return ok([...args]);
+}
+
+/**
  * argus-dns-servers: resolver addresses as node:dns setServers takes them, checked here so a
  * bad one stops start-up with its line instead of failing in a shard: `ip`, `ip:port`, an IPv6
  * address bare or bracketed, `[ipv6]:port`. Host names are refused (resolving the resolver
