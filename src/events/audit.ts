@@ -71,9 +71,19 @@ export const maskAclRules = (argv: readonly string[]): readonly string[] =>
 /** An argument as the log shows it: quoted (JSON escapes) when empty or holding spaces or controls. */
 const shown = (a: string): string => (a === '' || /[\s"\\\x00-\x1f\x7f-\uffff]/.test(a) ? JSON.stringify(a) : a);
 
+/**
+ * What a record keeps of a command or a result: a `SENTINEL SET` of a thousand pairs is a
+ * megabyte, and a thousand of those kept in memory (and logged) would be a gigabyte. Redis's
+ * log lines stop at 1024 bytes too.
+ */
+export const AUDIT_TEXT_MAX = 512;
+
+const capped = (text: string): string =>
+  text.length <= AUDIT_TEXT_MAX ? text : `${text.slice(0, AUDIT_TEXT_MAX)}… (${text.length - AUDIT_TEXT_MAX} more bytes)`;
+
 /** `SENTINEL SET m quorum 3`: the command words (`words` of them) upper case, the rest as typed. */
 export function formatAuditCommand(argv: readonly string[], words: number): string {
-  return argv.map((a, i) => (i < words ? a.toUpperCase() : shown(a))).join(' ');
+  return capped(argv.map((a, i) => (i < words ? a.toUpperCase() : shown(a))).join(' '));
 }
 
 /** `Audit: 127.0.0.1:51234 user default: SENTINEL SET m quorum 3 -> OK` */
@@ -93,7 +103,8 @@ export class AuditLog implements AuditTrail {
     this.#log = log;
   }
 
-  record(r: Omit<AuditRecord, 'id'>): void {
+  record(entry: Omit<AuditRecord, 'id'>): void {
+    const r = { ...entry, command: capped(entry.command), result: capped(entry.result) };
     this.#log(formatAuditLine(r));
     this.#records.push({ id: ++this.#id, ...r });
     // amortised: drop a block at a time rather than shift() per record

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { AuditLog, formatAuditCommand, formatAuditLine, maskAclRules, maskPairs } from '../../../src/events/audit.js';
+import { AUDIT_TEXT_MAX, AuditLog, formatAuditCommand, formatAuditLine, maskAclRules, maskPairs } from '../../../src/events/audit.js';
 
 test('audit: SENTINEL SET and CONFIG SET values of secret options show as ******, others as typed', (t) => {
   const set = maskPairs(3)(['sentinel', 'set', 'auth-pass', 'quorum', '3', 'AUTH-PASS', 's3cret', 'auth-user', 'u']);
@@ -47,4 +47,16 @@ test('audit: the trail keeps the last records with growing ids and logs each one
   t.deepEqual(log.last(1).map((r) => r.id), [10]);
   t.deepEqual(log.since(8).map((r) => r.id), [9, 10]);
   t.deepEqual(log.last(0), []);
+});
+
+test('audit: a huge command or result is kept and logged cut, with how much was left out', (t) => {
+  const lines: string[] = [];
+  const log = new AuditLog(10, (line) => lines.push(line));
+  const argv = ['SENTINEL', 'SET', 'm', ...Array.from({ length: 2000 }, (_, i) => `rename-command x${i}`)];
+  log.record({ time: 0, addr: '127.0.0.1:1', user: 'default', command: formatAuditCommand(argv, 2), ok: false, result: 'x'.repeat(5000) });
+  const [r] = log.last(1);
+  t.true(r!.command.length < AUDIT_TEXT_MAX + 40);
+  t.regex(r!.command, /… \(\d+ more bytes\)$/);
+  t.regex(r!.result, /^x{512}… \(4488 more bytes\)$/);
+  t.true(lines[0]!.length < 2 * AUDIT_TEXT_MAX + 100);
 });
