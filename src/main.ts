@@ -266,7 +266,7 @@ export async function main(args: readonly string[]): Promise<void> {
     port: settings.httpPort,
     bind: settings.httpBind,
     token: settings.httpToken,
-    routes: { state, monitors: shards, clock, lastSaveError: () => saver.lastError, metrics: () => metrics.render() },
+    routes: { state, monitors: shards, clock, lastSaveError: () => saver.lastError, metrics: () => metrics.render(), history, audit },
     log: (level, msg) => log.log(level, msg),
   });
 
