@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { ArgusError } from '../errors.js';
+import { DASHBOARD_PATHS } from './dashboard.js';
 import { replayFrom, type EventStream } from './event-stream.js';
 import { route, type HttpAnswer, type RouteDeps } from './routes.js';
 
@@ -31,8 +32,8 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return m !== null && sameSecret(m[1]!.trim(), token);
 }
 
-/** Paths served without the token. */
-const OPEN_PATHS = new Set(['/health']);
+/** Paths served without the token: the health check and the dashboard's page and assets (no state). */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', ...DASHBOARD_PATHS]);
 
 /** The stream also takes `?token=`: a browser's EventSource cannot set a header. */
 const STREAM_PATH = '/events/stream';

@@ -13,6 +13,7 @@ import type { Addr } from '../sentinel/address.js';
 import { SRI, type InstanceRecord, type MasterRecord, type ReplicaRecord } from '../sentinel/instance.js';
 import { currentMasterAddr, type SentinelState } from '../sentinel/state.js';
 import type { Clock } from '../runtime/clock.js';
+import { dashboardAsset } from './dashboard.js';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -58,6 +59,9 @@ function instanceJson(ri: InstanceRecord, deps: RouteDeps): Record<string, strin
 function masterJson(m: MasterRecord, deps: RouteDeps): Record<string, unknown> {
   return {
     ...instanceJson(m, deps),
+    // the election this sentinel last voted in for the master (sentinel.c leader, leader_epoch)
+    leader: m.leader ?? '',
+    'leader-epoch': m.leaderEpoch,
     replicas: [...m.replicas.values()].filter((r) => r.replicaAnnounced).map((r) => instanceJson(r, deps)),
     sentinels: [...m.sentinels.values()].map((s) => instanceJson(s, deps)),
   };
@@ -191,6 +195,8 @@ export function auditList(audit: AuditTrail, query: URLSearchParams): HttpAnswer
 export async function route(deps: RouteDeps, path: string, query: URLSearchParams): Promise<HttpAnswer | null> {
   const parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
   const [first, second, third, ...rest] = parts;
+  const asset = dashboardAsset(path);
+  if (asset !== null) return { status: 200, body: null, text: asset };
   if (first === 'health' && parts.length === 1) return health(deps);
   if (first === 'metrics' && parts.length === 1 && deps.metrics) {
     const text = await deps.metrics();
