@@ -80,7 +80,7 @@ td.status, .replica, .sentinel { font-weight: 600; }
 ol#events { list-style: none; padding: 0; margin: 0; font-family: ui-monospace, monospace; font-size: 0.85rem; }
 ol#events li { padding: 0.15rem 0; border-bottom: 1px solid #8882; }
 ol#events time { color: GrayText; margin-right: 0.8rem; }
-ol#events .type { display: inline-block; min-width: 16rem; font-weight: 600; }
+ol#events .type { display: inline-block; min-width: 19rem; margin-right: 0.6rem; font-weight: 600; }
 ol#events .warning .type { color: #b35900; }
 `;
 
