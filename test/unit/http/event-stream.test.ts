@@ -39,7 +39,7 @@ class FakeResponse extends EventEmitter {
   }
 }
 
-function setup(opts: { maxBufferedBytes?: number } = {}) {
+function setup(opts: { maxBufferedBytes?: number; heartbeatMs?: number } = {}) {
   const bus = new EventBus(systemClock);
   const history = new EventRing(100);
   bus.subscribe(history.record);
@@ -104,4 +104,16 @@ test('event stream: closeAll ends every client and unsubscribes from the bus', (
   const before = a.chunks.length;
   bus.publish('warning', '+sdown', 'after');
   t.is(a.chunks.length, before);
+});
+
+test('event stream: comment heartbeats while a client listens, none after it left', async (t) => {
+  const { stream, open } = setup({ heartbeatMs: 10 });
+  const res = open();
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  t.true(res.chunks.filter((c) => c === ': heartbeat\n\n').length >= 2);
+  res.destroy();
+  t.is(stream.clientCount, 0);
+  const after = res.chunks.length;
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  t.is(res.chunks.length, after);
 });
