@@ -35,6 +35,7 @@ import { startScriptServices } from './scripts/services.js';
 import { resolveShardCount } from './actors/placement.js';
 import { hostResolver } from './commands/sentinel/host-check.js';
 import { ARGUS_VERSION, REDIS_COMPAT_VERSION } from './version.js';
+import { EventStream } from './http/event-stream.js';
 import { HttpEndpoint } from './http/http-server.js';
 import { ArgusMetrics } from './http/metrics.js';
 
@@ -266,7 +267,9 @@ export async function main(args: readonly string[]): Promise<void> {
     port: settings.httpPort,
     bind: settings.httpBind,
     token: settings.httpToken,
-    routes: { state, monitors: shards, clock, lastSaveError: () => saver.lastError, metrics: () => metrics.render() },
+    routes: { state, monitors: shards, clock, lastSaveError: () => saver.lastError, metrics: () => metrics.render(), history, audit },
+    // subscribes lazily, so always after history.record above: lastId() is the event's own id
+    stream: new EventStream({ history, subscribe: (sink) => events.subscribe(sink) }),
     log: (level, msg) => log.log(level, msg),
   });
 

@@ -7,6 +7,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { ArgusError } from '../errors.js';
+import { DASHBOARD_PATHS } from './dashboard.js';
+import { replayFrom, type EventStream } from './event-stream.js';
 import { route, type HttpAnswer, type RouteDeps } from './routes.js';
 
 export interface HttpEndpointOptions {
@@ -14,16 +16,27 @@ export interface HttpEndpointOptions {
   readonly bind: readonly string[];
   readonly token: string | null;
   readonly routes: RouteDeps;
+  /** `GET /events/stream` (server-sent events); absent = no such route */
+  readonly stream?: EventStream;
   readonly log: (level: 'warning' | 'notice' | 'verbose', message: string) => void;
+}
+
+function sameSecret(text: string, token: string): boolean {
+  const given = Buffer.from(text);
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  const given = Buffer.from(m[1]!.trim());
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return m !== null && sameSecret(m[1]!.trim(), token);
 }
+
+/** Paths served without the token: the health check and the dashboard's page and assets (no state). */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', ...DASHBOARD_PATHS]);
+
+/** The stream also takes `?token=`: a browser's EventSource cannot set a header. */
+const STREAM_PATH = '/events/stream';
 
 function send(res: ServerResponse, answer: HttpAnswer, extra: Record<string, string> = {}): void {
   const body = answer.text ? answer.text.body : `${JSON.stringify(answer.body)}\n`;
@@ -66,6 +79,7 @@ export class HttpEndpoint {
   }
 
   async stop(): Promise<void> {
+    this.#opts.stream?.closeAll();
     await Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeAllConnections();
@@ -80,9 +94,22 @@ export class HttpEndpoint {
         send(res, { status: 405, body: { error: 'method not allowed' } }, { allow: 'GET, HEAD' });
         return;
       }
-      const { token } = this.#opts;
-      if (token !== null && url.pathname !== '/health' && !tokenMatches(req.headers.authorization, token)) {
+      const { token, stream } = this.#opts;
+      const isStream = url.pathname === STREAM_PATH && stream !== undefined;
+      const queryToken = isStream ? url.searchParams.get('token') : null;
+      if (token !== null && !OPEN_PATHS.has(url.pathname) && !tokenMatches(req.headers.authorization, token)
+        && !(queryToken !== null && sameSecret(queryToken, token))) {
         send(res, { status: 401, body: { error: 'unauthorized' } }, { 'www-authenticate': 'Bearer' });
+        return;
+      }
+      if (isStream) {
+        if (req.method === 'HEAD') {
+          res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+          res.end();
+          return;
+        }
+        const lastEventId = req.headers['last-event-id'];
+        stream.open(res, replayFrom(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId, url.searchParams.get('since')));
         return;
       }
       const answer = await route(this.#opts.routes, url.pathname, url.searchParams);

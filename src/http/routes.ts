@@ -6,11 +6,14 @@
  */
 import { instanceFields } from '../commands/sentinel/instance-map.js';
 import type { MonitorControl } from '../commands/types.js';
+import type { AuditTrail } from '../events/audit.js';
+import type { EventHistory } from '../events/history.js';
 import { announceHost, type AnnounceContext } from '../sentinel/addr-match.js';
 import type { Addr } from '../sentinel/address.js';
 import { SRI, type InstanceRecord, type MasterRecord, type ReplicaRecord } from '../sentinel/instance.js';
 import { currentMasterAddr, type SentinelState } from '../sentinel/state.js';
 import type { Clock } from '../runtime/clock.js';
+import { dashboardAsset } from './dashboard.js';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -27,6 +30,10 @@ export interface RouteDeps {
   readonly lastSaveError: () => string | null;
   /** the Prometheus exposition; absent = no /metrics route */
   readonly metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** the event history (argus-event-history); absent = no /events route */
+  readonly history?: EventHistory;
+  /** the audit trail of admin commands; absent = no /audit route */
+  readonly audit?: AuditTrail;
 }
 
 /** Addresses as replies show them (SENTINEL CONFIG SET announce-hostnames applies at once). */
@@ -52,6 +59,9 @@ function instanceJson(ri: InstanceRecord, deps: RouteDeps): Record<string, strin
 function masterJson(m: MasterRecord, deps: RouteDeps): Record<string, unknown> {
   return {
     ...instanceJson(m, deps),
+    // the election this sentinel last voted in for the master (sentinel.c leader, leader_epoch)
+    leader: m.leader ?? '',
+    'leader-epoch': m.leaderEpoch,
     replicas: [...m.replicas.values()].filter((r) => r.replicaAnnounced).map((r) => instanceJson(r, deps)),
     sentinels: [...m.sentinels.values()].map((s) => instanceJson(s, deps)),
   };
@@ -127,15 +137,73 @@ export async function checkNode(deps: RouteDeps, ip: string, port: number, query
   return json(503, { error: reasons.length === 0 ? 'node is not monitored' : reasons.join('; ') });
 }
 
+/** `?count=` default and bound for /events and /audit (SENTINEL EVENTS's bound too) */
+export const DEFAULT_COUNT = 100;
+export const MAX_COUNT = 1000;
+
+export interface ListQuery {
+  /** entries after this id, or (since-ms) at or after this wall-clock time; null = the last `count` */
+  readonly since: number | { readonly timeMs: number } | null;
+  readonly master: string | null;
+  readonly count: number;
+}
+
+const UINT = /^\d{1,15}$/;
+
+/**
+ * The query of /events and /audit: `since=<id>`, `since-ms=<unix ms>` (not both), `master=<name>`,
+ * `count=<n>` (1..MAX_COUNT, DEFAULT_COUNT when absent). An error text (400) when malformed.
+ */
+export function parseListQuery(query: URLSearchParams): ListQuery | string {
+  const since = query.get('since');
+  const sinceMs = query.get('since-ms');
+  const countText = query.get('count');
+  if (since !== null && sinceMs !== null) return 'give since or since-ms, not both';
+  if (since !== null && !UINT.test(since)) return 'since must be an event id (a non-negative integer)';
+  if (sinceMs !== null && !UINT.test(sinceMs)) return 'since-ms must be unix milliseconds';
+  if (countText !== null && (!UINT.test(countText) || Number(countText) < 1 || Number(countText) > MAX_COUNT)) {
+    return `count must be between 1 and ${MAX_COUNT}`;
+  }
+  return {
+    since: since !== null ? Number(since) : sinceMs !== null ? { timeMs: Number(sinceMs) } : null,
+    master: query.get('master'),
+    count: countText === null ? DEFAULT_COUNT : Number(countText),
+  };
+}
+
+/**
+ * GET /events: oldest first. With `since`/`since-ms`, the first `count` entries after that point
+ * (a poller continues from the last id it got); without, the last `count`.
+ */
+export function eventList(history: EventHistory, query: URLSearchParams): HttpAnswer {
+  const q = parseListQuery(query);
+  if (typeof q === 'string') return json(400, { error: q });
+  if (q.since === null) return json(200, history.last(q.count, q.master ?? undefined));
+  const after = history.since(q.since);
+  return json(200, (q.master === null ? after : after.filter((e) => e.master === q.master)).slice(0, q.count));
+}
+
+/** GET /audit: like /events (`since` is an audit record id; no master, no since-ms). */
+export function auditList(audit: AuditTrail, query: URLSearchParams): HttpAnswer {
+  const q = parseListQuery(query);
+  if (typeof q === 'string') return json(400, { error: q });
+  if (q.master !== null || (q.since !== null && typeof q.since !== 'number')) return json(400, { error: '/audit takes since and count only' });
+  return json(200, q.since === null ? audit.last(q.count) : audit.since(q.since).slice(0, q.count));
+}
+
 /** Routes a GET; `null` = no such route. */
 export async function route(deps: RouteDeps, path: string, query: URLSearchParams): Promise<HttpAnswer | null> {
   const parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
   const [first, second, third, ...rest] = parts;
+  const asset = dashboardAsset(path);
+  if (asset !== null) return { status: 200, body: null, text: asset };
   if (first === 'health' && parts.length === 1) return health(deps);
   if (first === 'metrics' && parts.length === 1 && deps.metrics) {
     const text = await deps.metrics();
     return { status: 200, body: null, text };
   }
+  if (first === 'events' && parts.length === 1 && deps.history) return eventList(deps.history, query);
+  if (first === 'audit' && parts.length === 1 && deps.audit) return auditList(deps.audit, query);
   if (first === 'masters') {
     if (second === undefined) return json(200, (await deps.monitors.view(null)).map((m) => masterJson(m, deps)));
     if (third === undefined) {
