@@ -24,6 +24,7 @@ import { isArgusError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import type { DoctorNodeReport } from '../sentinel/doctor.js';
+import { parseHello } from '../sentinel/hello.js';
 import type { MasterRecord } from '../sentinel/instance.js';
 import type { SentinelState } from '../sentinel/state.js';
 import type { ClientTlsMaterial } from '../runtime/tls-config.js';
@@ -122,6 +123,9 @@ function changeableGlobalsKey(s: SentinelState, sharedEpoch: number): string {
   for (const k in t) key += ` ${t[k as keyof typeof t]}`;
   return key;
 }
+
+/** Peers remembered per master for repeated hellos (a sentinel group is a handful). */
+const HELLO_MEMORY_PER_MASTER = 16;
 
 export class ShardHost implements MonitorControl {
   readonly #opts: ShardHostOptions;
@@ -338,19 +342,22 @@ export class ShardHost implements MonitorControl {
   }
 
   hello(payload: string): void {
-    // The master is named by the hello's fifth field; its shard processes it.
-    const fields = payload.split(',');
-    const name = fields[4];
-    if (name === undefined || !this.#opts.state.masters.has(name)) return;
-    const key = `${name} ${fields[2]}`;
+    // The master is named by the hello; its shard processes it. A hello the shard would drop
+    // anyway (not 8 fields, control characters) goes no further, and is not remembered.
+    const hello = parseHello(payload);
+    if (hello === null || !this.#opts.state.masters.has(hello.masterName)) return;
+    const key = `${hello.masterName} ${hello.runid}`;
     const last = this.#hellos.get(key);
     const now = this.#opts.clock.monotonic();
     if (last?.payload === payload) {
       last.seen = now;
       return;
     }
+    // anyone may PUBLISH to us: a flood of run ids must not grow this for ever (a cleared memory
+    // only sends the next repeats on once more)
+    if (this.#hellos.size >= HELLO_MEMORY_PER_MASTER * (this.#opts.state.masters.size + 1)) this.#hellos.clear();
     this.#hellos.set(key, { payload, seen: now });
-    this.#toPeerInbox({ kind: 'hello', master: name, payload }, () => {});
+    this.#toPeerInbox({ kind: 'hello', master: hello.masterName, payload }, () => {});
   }
 
   /**
