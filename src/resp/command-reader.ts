@@ -54,6 +54,14 @@ const NUL = 0x00;
 const LONG_STR_SIZE = 21;
 /** The smallest buffer the reader allocates for itself (Redis reads 16 KB at a time). */
 const MIN_CAPACITY = 16 * 1024;
+/**
+ * A bulk payload at least this long is gathered as the socket's own chunks and joined once,
+ * when the whole of it is in. Growing one buffer by doubling instead allocated about four
+ * times the bytes received (every step's copy is garbage until the next GC): 8 clients sending
+ * 2 MB of a 512 MB bulk and closing left Argus's RSS 17 MB higher per 13 rounds, where
+ * redis-sentinel's stayed flat (test/integration/fuzz-server.test.ts).
+ */
+const GATHER_MIN_BULK = 64 * 1024;
 
 const NEED_MORE: ReaderResult = { kind: 'need-more' };
 
@@ -137,6 +145,9 @@ export class CommandReader {
   #start = 0;
   #end = 0;
   #owned = false;
+  /** Chunks of a large bulk payload not joined into #buf yet (GATHER_MIN_BULK). */
+  #parts: Buffer[] = [];
+  #partsBytes = 0;
   /** Where the search for the current line's terminator resumes, so no byte is scanned twice. */
   #scan = 0;
   /** A NUL was seen in the current line: strchr can no longer find its terminator. */
@@ -163,7 +174,7 @@ export class CommandReader {
 
   /** Bytes received and not yet parsed (CLIENT LIST qbuf). */
   bufferedBytes(): number {
-    return this.#end - this.#start;
+    return this.#end - this.#start + this.#partsBytes;
   }
 
   /** Spare room in the query buffer (CLIENT LIST qbuf-free). */
@@ -184,6 +195,12 @@ export class CommandReader {
   push(chunk: Buffer): void {
     if (chunk.length === 0 || this.#failed) return;
     const live = this.#end - this.#start;
+    if (this.#bulkLen >= GATHER_MIN_BULK) {
+      this.#parts.push(chunk);
+      this.#partsBytes += chunk.length;
+      if (live + this.#partsBytes >= this.#bulkLen + 2) this.#joinParts(live);
+      return;
+    }
     if (live === 0) {
       // Common case: the previous chunk was consumed whole. Adopt the new one without a copy
       // (it is only ever read, so sharing the socket's buffer is safe).
@@ -218,6 +235,21 @@ export class CommandReader {
     this.#start = 0;
     this.#end = required;
     this.#owned = true;
+  }
+
+  /** The whole payload is in: one buffer of exactly the bytes held, owned by the reader. */
+  #joinParts(live: number): void {
+    const target = Buffer.allocUnsafe(live + this.#partsBytes);
+    this.#buf.copy(target, 0, this.#start, this.#end);
+    let at = live;
+    for (const part of this.#parts) at += part.copy(target, at);
+    this.#scan -= this.#start;
+    this.#buf = target;
+    this.#start = 0;
+    this.#end = target.length;
+    this.#owned = true;
+    this.#parts = [];
+    this.#partsBytes = 0;
   }
 
   /** The next complete command, `need-more`, or the protocol error that ends the connection. */

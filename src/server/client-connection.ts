@@ -30,6 +30,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { LineLevel } from '../runtime/logger.js';
 import { clientInfoLine, formatAddr, type ClientDetails, type KillableClient } from './client-registry.js';
 import type { Subscriber } from './pubsub-hub.js';
+import { reclaimAfterClose } from '../runtime/reclaim.js';
 
 export type Dispatch = (session: ClientSession, argv: readonly string[]) => CommandResult | Promise<CommandResult>;
 
@@ -472,6 +473,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
   }
 
   #onClosed(): void {
+    reclaimAfterClose(this.#reader.bufferedBytes());
     this.#closed = true;
     this.#pending = [];
     this.#pendingBytes = 0;

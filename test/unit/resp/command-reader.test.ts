@@ -158,6 +158,26 @@ test('command-reader: a large payload in 1 KB pieces is parsed once, in linear t
   t.is(r.bufferedBytes(), 0);
 });
 
+test('command-reader: a large bulk is gathered as sent, counted in qbuf, and joined only when whole', (t) => {
+  const r = new CommandReader();
+  r.push(bytes('*1\r\n$200000\r\n'));
+  t.is(r.next().kind, 'need-more');
+  const piece = Buffer.alloc(50_000, 0x62);
+  for (let i = 0; i < 4; i++) {
+    r.push(piece);
+    t.is(r.next().kind, 'need-more');
+    t.is(r.bufferedBytes(), (i + 1) * piece.length);
+    // what is held is what was sent: no capacity reserved ahead of the bytes
+    t.is(r.freeBytes(), 0);
+  }
+  r.push(bytes('\r\nPING\r\n'));
+  const done = r.next();
+  t.is(done.kind, 'command');
+  t.is((done as { argv: string[] }).argv[0]!.length, 200_000);
+  t.deepEqual(r.next(), { kind: 'command', argv: ['PING'] });
+  t.is(r.bufferedBytes(), 0);
+});
+
 test('command-reader: a 64 KB inline line byte by byte stays linear', (t) => {
   const line = `ECHO ${'x'.repeat(65_000)}\n`;
   t.deepEqual(byteByByte(line), [['ECHO', 'x'.repeat(65_000)]]);
