@@ -7,7 +7,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './processes.js';
 import { tempDir } from './tmp.js';
@@ -15,9 +14,9 @@ import { tempDir } from './tmp.js';
 export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 const SHIM_SOURCE = join(ROOT, 'test', 'helpers', 'clock-shift.c');
 
-/** Builds the shim once per source version (gcc); returns the .so path. */
+/** Builds the shim once per source version (gcc), beside this helper in dist/; returns the .so path. */
 function shimLibrary(): string {
-  const dir = join(tmpdir(), 'argus-clock-shift');
+  const dir = join(ROOT, 'dist', 'test', 'helpers');
   mkdirSync(dir, { recursive: true });
   const lib = join(dir, `clock-shift-${Math.floor(statSync(SHIM_SOURCE).mtimeMs)}.so`);
   if (!existsSync(lib)) {
