@@ -127,7 +127,7 @@ test.serial('disk: config dir remounted read-only: error in log and INFO, state 
   const sides = await Promise.all(
     IMPLS.map((impl) => side(t, impl, server.port, tmpfsDir(t, '1m'), impl === 'argus' ? `argus-http-port ${httpPort}\n` : '')),
   );
-  const [argus, redis] = sides as [Side, Side];
+  const [argus] = sides as [Side, Side];
   const before = sides.map((s) => readFileSync(s.path));
   const logFrom = sides.map((s) => s.sentinel.stdout().length);
 
@@ -170,7 +170,6 @@ test.serial('disk: config dir remounted read-only: error in log and INFO, state 
     verdict: saved.redis === null ? 'better' : 'same',
     figures: { argusSavedAfterRwMs: saved.argus, sentinelSavedAfterRwMs: saved.redis, argusReply: replies[0]!, sentinelReply: replies[1]! },
   });
-  void redis;
 });
 
 /** Fills the file system of `dir` with a junk file until ENOSPC; its path. */
