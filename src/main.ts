@@ -26,6 +26,7 @@ import { eventFields } from './events/event-fields.js';
 import { EventRing } from './events/history.js';
 import { systemClock } from './runtime/clock.js';
 import { JitterTimer } from './runtime/jitter-timer.js';
+import { WallStepWatch, wallStepLine } from './runtime/wall-step.js';
 import { Logger } from './runtime/logger.js';
 import { removePidfile, writePidfile } from './runtime/pidfile.js';
 import { systemRandom } from './runtime/random.js';
@@ -99,6 +100,7 @@ export async function main(args: readonly string[]): Promise<void> {
   // paths resolve from there).
   const settings = readSettings(server);
   const log = new Logger(clock, settings.loglevel, settings.logfile, settings.logFormat);
+  const wallSteps = new WallStepWatch(clock.monotonic(), clock.wall());
   log.warning('oO0OoO0OoO0Oo Argus is starting oO0OoO0OoO0Oo');
   log.warning(
     `Argus version=${ARGUS_VERSION} (Redis ${REDIS_COMPAT_VERSION} Sentinel compatible), bits=64, ` +
@@ -183,7 +185,11 @@ export async function main(args: readonly string[]): Promise<void> {
       );
     },
   });
-  const timer = new JitterTimer(systemRandom, () => shards.tick());
+  const timer = new JitterTimer(systemRandom, () => {
+    const step = wallSteps.observe(clock.monotonic(), clock.wall(), state.timings.tiltTrigger);
+    if (step !== null) log.warning(wallStepLine(step));
+    shards.tick();
+  });
   const processInfo: ProcessInfo = {
     runId: systemRandom.hex(40),
     startTime: clock.monotonic(),
@@ -198,6 +204,7 @@ export async function main(args: readonly string[]): Promise<void> {
       configSaveRequests: saver.requests,
       configSaveFailures: saver.failures,
       configLastSaveMs: saver.lastDurationMs,
+      configLastSaveError: saver.lastError,
     }),
   };
 
@@ -278,6 +285,7 @@ export async function main(args: readonly string[]): Promise<void> {
     shuttingDown = true;
     log.warning(reason);
     timer.stop();
+    saver.stopRetry();
     // Stopping the shards first brings every master's facts up to date, so the last flush has
     // them all.
     await shards.stop();

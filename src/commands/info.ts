@@ -71,6 +71,9 @@ export function argusSection(ctx: SentinelContext): string {
     ['argus_config_save_requests', s?.configSaveRequests ?? 0],
     ['argus_config_save_failures', s?.configSaveFailures ?? 0],
     ['argus_config_last_save_ms', s?.configLastSaveMs ?? 0],
+    // as INFO persistence's rdb_last_bgsave_status; the error text only while it stands
+    ['argus_config_last_save_status', (s?.configLastSaveError ?? null) === null ? 'ok' : 'err'],
+    ...(s?.configLastSaveError != null ? [['argus_config_last_save_error', s.configLastSaveError] as const] : []),
   ]);
 }
 

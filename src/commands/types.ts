@@ -72,6 +72,8 @@ export interface ArgusProcessStats {
   readonly configSaveRequests: number;
   readonly configSaveFailures: number;
   readonly configLastSaveMs: number;
+  /** the last rewrite's error (strerror text), null when it succeeded; a failed one is retried */
+  readonly configLastSaveError: string | null;
 }
 
 export interface ServerStats {

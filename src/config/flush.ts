@@ -238,6 +238,8 @@ export interface ConfigSaverOptions {
   readonly schedule?: (run: () => void) => void;
   /** the least time from the end of one write to the start of the next; default SAVE_GAP_MS */
   readonly gapMs?: number;
+  /** the retry after a failed write (first delay, doubled per failure up to max); null: none */
+  readonly retry?: { readonly firstMs: number; readonly maxMs: number } | null;
 }
 
 interface Batch {
@@ -275,6 +277,15 @@ function newBatch(): Batch {
  */
 export const SAVE_GAP_MS = 20;
 
+/**
+ * A failed write is retried by itself: the state it carried (a vote, a new epoch, a switched
+ * master) lives only in memory until some later change asks for a save, and on a quiet system
+ * that may be never. Redis does not retry; a disk that comes back (remounted rw, space freed)
+ * then has the state within SAVE_RETRY_MAX_MS, and a disk that stays broken costs one attempt
+ * every SAVE_RETRY_MAX_MS.
+ */
+export const SAVE_RETRY = { firstMs: 500, maxMs: 5_000 } as const;
+
 export class ConfigSaver {
   readonly #opts: ConfigSaverOptions;
   /** the batch waiting for its write to start */
@@ -288,8 +299,13 @@ export class ConfigSaver {
   requests = 0;
   /** milliseconds the last flush took, read + render + write */
   lastDurationMs = 0;
-  /** the last flush's error text, null once a flush succeeds (GET /health) */
+  /** the last flush's error text, null once a flush succeeds (GET /health, INFO argus) */
   lastError: string | null = null;
+  /** failed flushes since the last success: the retry's backoff */
+  #failStreak = 0;
+  #retryTimer: NodeJS.Timeout | null = null;
+  /** the pending batch was asked for by the retry alone (nobody waits on it) */
+  #pendingIsRetry = false;
 
   constructor(opts: ConfigSaverOptions) {
     this.#opts = opts;
@@ -297,11 +313,36 @@ export class ConfigSaver {
 
   save(): Promise<void> {
     this.requests++;
+    this.#pendingIsRetry = false;
+    return this.#enqueue();
+  }
+
+  #enqueue(): Promise<void> {
     if (this.#pending) return this.#pending.promise;
     const batch = newBatch();
     this.#pending = batch;
     if (!this.#running) (this.#opts.schedule ?? setImmediate)(() => void this.#drain());
     return batch.promise;
+  }
+
+  #scheduleRetry(): void {
+    const retry = this.#opts.retry === undefined ? SAVE_RETRY : this.#opts.retry;
+    if (retry === null || this.#retryTimer !== null || this.#failStreak === 0) return;
+    const delay = Math.min(retry.maxMs, retry.firstMs * 2 ** Math.min(this.#failStreak - 1, 30));
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#failStreak === 0 || this.#pending) return;
+      this.#pendingIsRetry = true;
+      void this.#enqueue();
+    }, delay);
+    // a pending retry must not keep a process alive that is otherwise done
+    this.#retryTimer.unref();
+  }
+
+  /** Stops the retry of a failed save (shutdown). */
+  stopRetry(): void {
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
   /** True while a flush is queued or being written. */
@@ -315,9 +356,11 @@ export class ConfigSaver {
     try {
       while (this.#pending) {
         const batch = this.#pending;
+        const retryOnly = this.#pendingIsRetry;
         this.#pending = null;
+        this.#pendingIsRetry = false;
         try {
-          await this.#flushOnce();
+          await this.#flushOnce(retryOnly);
           batch.resolve();
         } catch (e) {
           batch.reject(e);
@@ -328,9 +371,11 @@ export class ConfigSaver {
     } finally {
       this.#running = false;
     }
+    this.#scheduleRetry();
   }
 
-  async #flushOnce(): Promise<void> {
+  /** `retryOnly`: the same failure again is not logged again (the first one was). */
+  async #flushOnce(retryOnly = false): Promise<void> {
     const { path, render, log } = this.#opts;
     const read = this.#opts.read ?? readConfigText;
     const write = this.#opts.write ?? writeFileAtomic;
@@ -339,14 +384,19 @@ export class ConfigSaver {
       await write(path, render(read(path)));
     } catch (e) {
       this.failures++;
+      this.#failStreak++;
+      const repeated = retryOnly && this.lastError === strerror(e);
       this.lastError = strerror(e);
-      log('warning', `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${strerror(e)}`);
+      if (!repeated) log('warning', `WARNING: Sentinel was not able to save the new configuration on disk!!!: ${strerror(e)}`);
       throw e;
     } finally {
       this.lastDurationMs = performance.now() - started;
     }
     this.saves++;
     this.lastError = null;
+    if (this.#failStreak > 0) log('notice', `Sentinel configuration saved again after ${this.#failStreak} failed attempts`);
+    this.#failStreak = 0;
+    this.stopRetry();
     log('notice', 'Sentinel new configuration saved on disk');
   }
 }

@@ -83,6 +83,9 @@ export class ArgusMetrics {
     new Gauge({ name: 'argus_config_last_save_duration_seconds', help: 'How long the last config rewrite took (read, render, write)', registers: [r], collect() {
       this.set(deps.process().configLastSaveMs / 1000);
     } });
+    new Gauge({ name: 'argus_config_last_save_ok', help: 'The last config rewrite succeeded (1) or failed and is being retried (0)', registers: [r], collect() {
+      this.set(deps.process().configLastSaveError === null ? 1 : 0);
+    } });
     new Gauge({ name: 'argus_script_queue_length', help: 'Notification and client-reconfig scripts queued or running', registers: [r], collect() {
       this.set(deps.scripts.jobs().length);
     } });

@@ -31,8 +31,9 @@ export interface Proc {
   stop(graceMs?: number): Promise<number | string>;
 }
 
-export function spawnProc(cmd: string, args: string[], port: number, cwd?: string): Proc {
-  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env`: added to this process's environment (an LD_PRELOAD clock shim, say) */
+export function spawnProc(cmd: string, args: string[], port: number, cwd?: string, env?: NodeJS.ProcessEnv): Proc {
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   live.add(child);
   let out = '';
   let errOut = '';
@@ -131,13 +132,16 @@ export interface SentinelProc extends Proc {
 /**
  * Starts a sentinel (Argus by default, or Debian's redis-sentinel with `impl: 'redis'`) on a free
  * port with `config` as its sentinel.conf (a `port` line is added unless `port` is given).
+ * `dir`: an existing directory for the config (a test's mount) instead of a fresh temp dir; it
+ * is not removed by cleanup. `env`: added to the process's environment.
  */
 export async function startSentinel(
   config: string,
-  { impl = 'argus', args = [], waitReady = true }: { impl?: 'argus' | 'redis'; args?: string[]; waitReady?: boolean } = {},
+  { impl = 'argus', args = [], waitReady = true, dir, env }:
+    { impl?: 'argus' | 'redis'; args?: string[]; waitReady?: boolean; dir?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SentinelProc> {
   const port = await freePort();
-  const tmp = tempDir(`${impl}-sentinel-`);
+  const tmp = dir === undefined ? tempDir(`${impl}-sentinel-`) : { dir, cleanup: () => {} };
   const configPath = join(tmp.dir, 'sentinel.conf');
   // The sentinel gets the free port: an existing `port` line (a config carried over from another
   // run) is replaced, else one is added.
@@ -145,8 +149,8 @@ export async function startSentinel(
   writeFileSync(configPath, withPort, 'latin1');
   const proc =
     impl === 'argus'
-      ? spawnProc(process.execPath, [ARGUS_BIN, configPath, ...args], port, tmp.dir)
-      : spawnProc(REDIS_SENTINEL, [configPath, ...args], port, tmp.dir);
+      ? spawnProc(process.execPath, [ARGUS_BIN, configPath, ...args], port, tmp.dir, env)
+      : spawnProc(REDIS_SENTINEL, [configPath, ...args], port, tmp.dir, env);
   if (waitReady) {
     try {
       await waitForPort(port);

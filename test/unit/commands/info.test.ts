@@ -77,6 +77,8 @@ test('info: the argus section is printed when named, after the others, with the 
   for (const field of ['argus_version', 'argus_shards', 'argus_config_saves', 'argus_config_save_requests', 'argus_config_save_failures', 'argus_config_last_save_ms']) {
     t.regex(s, new RegExp(`\\r\\n${field}:\\S+\\r\\n`), field);
   }
+  t.regex(s, /\r\nargus_config_last_save_status:ok\r\n/);
+  t.notRegex(s, /argus_config_last_save_error/, 'the error line only while a save is failing');
 });
 
 test('info: chosen sections keep INFO order, separated by a blank line; unknown ones are dropped', async (t) => {

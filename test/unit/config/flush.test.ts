@@ -278,3 +278,56 @@ test('ConfigSaver: default wiring rewrites the real file once per tick', async (
   t.is(readFileSync(path, 'latin1'), 'port 1\nline 1\nline 2\n');
   t.is(saver.saves, 2);
 });
+
+/** A saver whose writes fail while `broken` holds, with fast retries. */
+function flakyDiskSaver(retry: { firstMs: number; maxMs: number } | null) {
+  const state = { broken: true, attempts: [] as number[], written: [] as string[], logs: [] as string[], version: 1 };
+  const saver = new ConfigSaver({
+    path: '/nowhere/sentinel.conf',
+    render: () => `version ${state.version}\n`,
+    log: (level, msg) => state.logs.push(`${level}: ${msg}`),
+    read: () => '',
+    write: (_path, content) => {
+      state.attempts.push(performance.now());
+      if (state.broken) throw Object.assign(new Error('EROFS'), { code: 'EROFS' });
+      state.written.push(content);
+    },
+    retry,
+  });
+  return { saver, state };
+}
+
+test('ConfigSaver: a failed write is retried with a growing delay until the disk is back, logged once', async (t) => {
+  const { saver, state } = flakyDiskSaver({ firstMs: 20, maxMs: 80 });
+  await t.throwsAsync(saver.save());
+  t.is(saver.lastError, 'Read-only file system');
+  await waitFor(() => state.attempts.length >= 5, { timeout: 5_000, what: 'four retries' });
+  const gaps = state.attempts.slice(1, 5).map((at, i) => at - state.attempts[i]!);
+  t.true(gaps[0]! >= 15, `first retry after ~20 ms (${gaps[0]})`);
+  t.true(gaps[2]! >= 60, `the delay grows (${gaps.join(', ')})`);
+  t.is(saver.requests, 1, 'retries are not requests');
+  t.deepEqual(state.logs, ['warning: WARNING: Sentinel was not able to save the new configuration on disk!!!: Read-only file system'], 'the same failure is logged once');
+
+  state.version = 2;
+  state.broken = false;
+  await waitFor(() => state.written.length === 1, { timeout: 5_000, what: 'the retry that succeeds' });
+  t.deepEqual(state.written, ['version 2\n'], 'the retry writes the state of its own time');
+  t.is(saver.lastError, null);
+  t.regex(state.logs.at(-2)!, /^notice: Sentinel configuration saved again after \d+ failed attempts$/);
+  t.is(state.logs.at(-1), 'notice: Sentinel new configuration saved on disk');
+  const attempts = state.attempts.length;
+  await new Promise((r) => setTimeout(r, 200));
+  t.is(state.attempts.length, attempts, 'no retry after a success');
+});
+
+test('ConfigSaver: a command-driven save during the outage logs its failure; retry null turns retries off', async (t) => {
+  const { saver, state } = flakyDiskSaver(null);
+  await t.throwsAsync(saver.save());
+  await t.throwsAsync(saver.save());
+  t.is(state.logs.length, 2, 'each failure a caller waited for is logged');
+  await new Promise((r) => setTimeout(r, 100));
+  t.is(state.attempts.length, 2, 'no retry');
+  state.broken = false;
+  await saver.save();
+  t.is(saver.lastError, null);
+});
