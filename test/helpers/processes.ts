@@ -156,8 +156,9 @@ export async function startSentinel(
     impl = 'argus',
     args = [],
     waitReady = true,
+    readyTimeout = 10_000,
     at,
-  }: { impl?: 'argus' | 'redis'; args?: string[]; waitReady?: boolean; at?: Placement } = {},
+  }: { impl?: 'argus' | 'redis'; args?: string[]; waitReady?: boolean; readyTimeout?: number; at?: Placement } = {},
 ): Promise<SentinelProc> {
   const port = at ? 26379 : await freePort();
   const tmp = tempDir(`${impl}-sentinel-`);
@@ -173,7 +174,7 @@ export async function startSentinel(
       : spawnProc(REDIS_SENTINEL, [configPath, ...args], port, tmp.dir, at?.prefix);
   if (waitReady) {
     try {
-      await waitForPort(port, 10_000, at?.ip);
+      await waitForPort(port, readyTimeout, at?.ip);
     } catch (e) {
       // a sentinel that never listens (a refused config, a crash) leaves nothing behind
       await proc.stop();
