@@ -21,8 +21,13 @@ import { answerIsMasterDownByAddr } from '../sentinel/vote.js';
 import type { ForgetAnswer, MasterCoordinator, ShardGlobals, ShardServices, UserFailoverReply, VoteAnswer } from './coordinator.js';
 import { InstanceActor, type ActorHost } from './instance-actor.js';
 
-/** A connect attempt that takes longer than this counts as failed (sentinel.c uses the OS's). */
-const CONNECT_TIMEOUT_MS = 1_000;
+/**
+ * A connect attempt that takes longer than this counts as failed (sentinel.c uses the OS's).
+ * A little over Linux's first SYN retransmission (1 s): at exactly 1 s, an attempt begun during
+ * a network partition was given up just as its retry would have crossed the healed path, and the
+ * next attempt waited for the next ping period, so a heal took up to 2 s to be seen, not 1.
+ */
+export const CONNECT_TIMEOUT_MS = 1_500;
 
 /** How long SENTINEL DOCTOR waits for a node's ACL DRYRUN answers before calling it unchecked. */
 const DOCTOR_TIMEOUT_MS = 5_000;

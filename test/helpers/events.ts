@@ -19,8 +19,8 @@ export class EventRecorder {
   private constructor(readonly client: RawClient) {}
 
   /** `auth`: AUTH's arguments (`[pass]` or `[user, pass]`) for a sentinel with requirepass or users */
-  static async open(port: number, auth?: readonly string[], channel?: string): Promise<EventRecorder> {
-    const client = await RawClient.open(port);
+  static async open(port: number, auth?: readonly string[], channel?: string, host?: string): Promise<EventRecorder> {
+    const client = await RawClient.open(port, host);
     if (auth) await client.call('AUTH', ...auth);
     const rec = new EventRecorder(client);
     // one channel (a data node's __sentinel__:hello), or every event a sentinel publishes

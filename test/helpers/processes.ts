@@ -31,9 +31,25 @@ export interface Proc {
   stop(graceMs?: number): Promise<number | string>;
 }
 
-/** `env`: added to this process's environment (an LD_PRELOAD clock shim, say) */
-export function spawnProc(cmd: string, args: string[], port: number, cwd?: string, env?: NodeJS.ProcessEnv): Proc {
-  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
+/**
+ * Where a process runs when not on this host's loopback: the address it binds, and the command
+ * that runs it there (`ip netns exec <ns>`, which execs, so the child's pid is the process's).
+ */
+export interface Placement {
+  readonly ip: string;
+  readonly prefix: readonly string[];
+}
+
+export interface SpawnOptions {
+  /** a command that runs `cmd` elsewhere (a network namespace) */
+  readonly prefix?: readonly string[];
+  /** added to this process's environment (an LD_PRELOAD clock shim, say) */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function spawnProc(cmd: string, args: string[], port: number, cwd?: string, { prefix = [], env }: SpawnOptions = {}): Proc {
+  const [first, ...rest] = [...prefix, cmd, ...args] as [string, ...string[]];
+  const child = spawn(first, rest, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   live.add(child);
   let out = '';
   let errOut = '';
@@ -66,54 +82,60 @@ export function spawnProc(cmd: string, args: string[], port: number, cwd?: strin
   };
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeout = 10_000): Promise<void> {
+/** Resolves once something accepts TCP connections on host:port. */
+export async function waitForPort(port: number, timeout = 10_000, host = '127.0.0.1'): Promise<void> {
   await waitFor(
     () =>
       new Promise<boolean>((res) => {
-        const s = connect(port, '127.0.0.1');
+        const s = connect(port, host);
         s.once('connect', () => {
           s.destroy();
           res(true);
         });
         s.once('error', () => res(false));
       }),
-    { timeout, what: `port ${port}` },
+    { timeout, what: `port ${host}:${port}` },
   );
 }
 
-/** A redis-server on a free loopback port (or on `port`, to restart one where it was). */
-export async function startRedisServer(extra: string[] = [], port?: number): Promise<Proc> {
+/**
+ * A redis-server on a free loopback port (or on `port`, to restart one where it was); with `at`,
+ * on `at.ip` (port 6379 unless given) inside `at`'s namespace, open to the other hosts.
+ */
+export async function startRedisServer(extra: string[] = [], port?: number, at?: Placement): Promise<Proc> {
+  const host = at?.ip ?? '127.0.0.1';
+  const where = at ? ['--protected-mode', 'no'] : [];
   for (let attempt = 1; ; attempt++) {
-    const p = port ?? (await freePort());
+    const p = port ?? (at ? 6379 : await freePort());
     // Its own directory: a master writes an RDB file for every full resync of a replica.
     const tmp = tempDir('redis-server-');
     const proc = spawnProc(
       REDIS_SERVER,
-      ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', tmp.dir, ...extra],
+      ['--port', String(p), '--bind', host, ...where, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', tmp.dir, ...extra],
       p,
       tmp.dir,
+      { prefix: at?.prefix },
     );
     void proc.exited.then(tmp.cleanup);
     try {
-      await waitForPort(p);
+      await waitForPort(p, 10_000, host);
       // The port may have gone to another process between freePort() and the bind (test files
       // run in parallel): then something else answers there and this server has exited.
-      const pid = await listenerPid(p);
+      const pid = await listenerPid(p, host);
       if (pid === proc.child.pid || (pid === null && proc.child.exitCode === null)) return proc;
     } catch {
       // not listening in time: retried or reported below
     }
     await proc.stop();
-    if (port !== undefined || attempt >= 3) {
+    if (port !== undefined || at !== undefined || attempt >= 3) {
       throw new Error(`redis-server did not start on port ${p}: ${proc.stderr()}${proc.stdout().slice(-500)}`);
     }
   }
 }
 
 /** INFO server's process_id of whatever answers on `port`; null when INFO is refused (a password, a rename). */
-async function listenerPid(port: number): Promise<number | null> {
-  const c = await RawClient.open(port);
+async function listenerPid(port: number, host: string): Promise<number | null> {
+  const c = await RawClient.open(port, host);
   try {
     const m = /process_id:(\d+)/.exec(String((await c.call('INFO', 'server')).value));
     return m ? Number(m[1]) : null;
@@ -131,29 +153,46 @@ export interface SentinelProc extends Proc {
 
 /**
  * Starts a sentinel (Argus by default, or Debian's redis-sentinel with `impl: 'redis'`) on a free
- * port with `config` as its sentinel.conf (a `port` line is added unless `port` is given).
+ * port with `config` as its sentinel.conf (a `port` line is added unless `port` is given). With
+ * `at`, inside `at`'s namespace on port 26379, bound to and announcing `at.ip`.
  * `dir`: an existing directory for the config (a test's mount) instead of a fresh temp dir; it
  * is not removed by cleanup. `env`: added to the process's environment.
  */
 export async function startSentinel(
   config: string,
-  { impl = 'argus', args = [], waitReady = true, dir, env }:
-    { impl?: 'argus' | 'redis'; args?: string[]; waitReady?: boolean; dir?: string; env?: NodeJS.ProcessEnv } = {},
+  {
+    impl = 'argus',
+    args = [],
+    waitReady = true,
+    readyTimeout = 10_000,
+    at,
+    dir,
+    env,
+  }: {
+    impl?: 'argus' | 'redis';
+    args?: string[];
+    waitReady?: boolean;
+    readyTimeout?: number;
+    at?: Placement;
+    dir?: string;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<SentinelProc> {
-  const port = await freePort();
+  const port = at ? 26379 : await freePort();
   const tmp = dir === undefined ? tempDir(`${impl}-sentinel-`) : { dir, cleanup: () => {} };
   const configPath = join(tmp.dir, 'sentinel.conf');
   // The sentinel gets the free port: an existing `port` line (a config carried over from another
   // run) is replaced, else one is added.
   const withPort = /^port .*$/m.test(config) ? config.replace(/^port .*$/m, `port ${port}`) : `port ${port}\n${config}`;
-  writeFileSync(configPath, withPort, 'latin1');
+  const placed = at ? `bind ${at.ip}\nsentinel announce-ip ${at.ip}\n${withPort}` : withPort;
+  writeFileSync(configPath, placed, 'latin1');
   const proc =
     impl === 'argus'
-      ? spawnProc(process.execPath, [ARGUS_BIN, configPath, ...args], port, tmp.dir, env)
-      : spawnProc(REDIS_SENTINEL, [configPath, ...args], port, tmp.dir, env);
+      ? spawnProc(process.execPath, [ARGUS_BIN, configPath, ...args], port, tmp.dir, { prefix: at?.prefix, env })
+      : spawnProc(REDIS_SENTINEL, [configPath, ...args], port, tmp.dir, { prefix: at?.prefix, env });
   if (waitReady) {
     try {
-      await waitForPort(port);
+      await waitForPort(port, readyTimeout, at?.ip);
     } catch (e) {
       // a sentinel that never listens (a refused config, a crash) leaves nothing behind
       await proc.stop();
