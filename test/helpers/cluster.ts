@@ -100,6 +100,8 @@ export async function startCluster({
         s.events.close();
         s.client.close();
       }
+      // a sentinel a test left stopped would sit out SIGTERM's grace period
+      for (const s of sentinels) s.proc.child.kill('SIGCONT');
       await Promise.all(sentinels.map((s) => s.proc.cleanup()));
       await Promise.all([cluster.master, ...reps].map((p) => {
         p.child.kill('SIGCONT');

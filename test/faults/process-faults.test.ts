@@ -1,0 +1,320 @@
+/**
+ * Process faults, side by side: each scenario runs on a group of 3 Argus sentinels and on a
+ * group of 3 redis-sentinel processes at the same time (master + 2 replicas each, down-after
+ * 1000 ms), so both meet the same machine load. Properties are asserted; timings are figures
+ * for the scorecard (group 'Process faults').
+ */
+import test, { type ExecutionContext } from 'ava';
+import { roleOf, startCluster, type Cluster, type SentinelNode } from '../helpers/cluster.js';
+import { dropConnections, hang, kill, resume, sentinelLinkCount } from '../helpers/faults.js';
+import { startRedisServer } from '../helpers/processes.js';
+import { fields, RawClient } from '../helpers/raw-client.js';
+import { compareLower, ms, recordScore, type Verdict } from '../helpers/scorecard.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+type Impl = 'argus' | 'redis';
+const IMPLS: readonly Impl[] = ['argus', 'redis'];
+const DOWN_AFTER = 1_000;
+const GROUP = 'Process faults';
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+/** A watched group of one implementation, stopped when the test ends, settled before use. */
+async function group(t: ExecutionContext, impl: Impl): Promise<Cluster> {
+  const c = await startCluster({ argus: impl === 'argus' ? 3 : 0, redis: impl === 'redis' ? 3 : 0, downAfter: DOWN_AFTER });
+  t.teardown(() => c.stop());
+  await c.settled(30_000);
+  return c;
+}
+
+/** Runs `scenario` on an Argus group and a redis-sentinel group concurrently. */
+async function sideBySide<T>(t: ExecutionContext, scenario: (c: Cluster, impl: Impl) => Promise<T>): Promise<Record<Impl, T>> {
+  const [argus, redis] = await Promise.all(IMPLS.map(async (impl) => scenario(await group(t, impl), impl)));
+  return { argus: argus!, redis: redis! };
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** the text of a master's +sdown / +odown (`master <name> <ip> <port>`, + ` #quorum …` for odown) */
+const masterEvent = (c: Cluster, port: number) => new RegExp(`^master ${esc(c.name)} 127\\.0\\.0\\.1 ${port}(?: |$)`);
+/** the text of a replica's +sdown / -sdown */
+const replicaEvent = (c: Cluster, port: number) => new RegExp(`^slave 127\\.0\\.0\\.1:${port} 127\\.0\\.0\\.1 ${port} @ ${esc(c.name)} `);
+const switchFrom = (c: Cluster, port: number) => new RegExp(`^${esc(c.name)} 127\\.0\\.0\\.1 ${port} 127\\.0\\.0\\.1 \\d+$`);
+
+/** Events a sentinel publishes only while it starts, leads or follows a failover. */
+const FAILOVER_CHANNELS = /^(\+odown|\+try-failover|\+elected-leader|\+failover-|\+promoted-slave|\+selected-slave|\+switch-master|-failover-abort)/;
+const failoverEvents = (s: SentinelNode, from = 0) => s.events.events.slice(from).filter((e) => FAILOVER_CHANNELS.test(e.channel));
+
+/** Combines the verdicts of several lower-is-better figures: any loss is a loss. */
+function overall(...vs: Verdict[]): Verdict {
+  if (vs.includes('worse')) return 'worse';
+  return vs.includes('better') ? 'better' : 'same';
+}
+
+/** Ms from `at` until the first event on `channel` matching `re` at any sentinel of the group. */
+async function firstEvent(c: Cluster, channel: string, re: RegExp, at: number, timeout: number): Promise<number> {
+  const e = await waitFor(
+    () => c.sentinels.flatMap((s) => s.events.events.filter((x) => x.channel === channel && re.test(x.text))).sort((a, b) => a.at - b.at)[0],
+    { timeout, what: `${channel} ${re}` },
+  );
+  return e.at - at;
+}
+
+/** Master addresses by replica port, from SENTINEL REPLICAS: `flags` of the one on `port`. */
+async function replicaFlags(s: SentinelNode, name: string, port: number): Promise<string | undefined> {
+  const list = (await s.client.call('SENTINEL', 'REPLICAS', name)).value as unknown[];
+  return list.map((r) => fields(r as never)).find((r) => r.port === String(port))?.flags as string | undefined;
+}
+
+/** ROLE of the server on `port`, as `master` or `slave of <port>` (while it answers). */
+async function roleLine(port: number): Promise<string> {
+  const c = await RawClient.open(port);
+  try {
+    const r = (await c.call('ROLE')).value as unknown[];
+    return r[0] === 'slave' ? `slave of ${String(r[2])}` : String(r[0]);
+  } finally {
+    c.close();
+  }
+}
+
+interface FailoverFigures {
+  odownMs: number;
+  switchAllMs: number;
+  convertMs: number;
+  leaders: number;
+  promotions: number;
+  epoch: string;
+}
+
+/**
+ * The master taken away by `fault` (kept away until every sentinel switched), then brought
+ * back by `recover`: one failover to a replica that everyone agrees on, and the old master
+ * reconfigured as a replica of the new one.
+ */
+async function failoverThenReturn(
+  t: ExecutionContext,
+  c: Cluster,
+  impl: Impl,
+  fault: 'hang' | 'kill',
+): Promise<FailoverFigures> {
+  const oldPort = c.master.port;
+  const at = fault === 'hang' ? hang(c.master) : await kill(c.master);
+  const odownMs = await firstEvent(c, '+odown', masterEvent(c, oldPort), at, 30_000);
+  const switches = await Promise.all(c.sentinels.map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 45_000 })));
+  const switchAllMs = Math.max(...switches.map((s) => s.at)) - at;
+  const newPort = Number(switches[0]!.text.split(' ')[4]);
+  t.true(switches.every((s) => Number(s.text.split(' ')[4]) === newPort), `${impl}: every sentinel switched to the same replica`);
+  t.true(c.replicas.some((r) => r.port === newPort), `${impl}: the new master ${newPort} is one of the replicas`);
+  await waitFor(async () => (await roleOf(newPort)) === 'master', { timeout: 20_000, what: `${impl}: promoted replica reports master` });
+  await waitFor(async () => (await c.addrs()).every((a) => a === `127.0.0.1:${newPort}`), { timeout: 20_000, what: `${impl}: all sentinels agree` });
+
+  // The old master comes back: resumed where it hung, or restarted empty on its port.
+  let back: number;
+  if (fault === 'hang') back = resume(c.master);
+  else {
+    c.master = await startRedisServer([], oldPort);
+    back = Date.now();
+  }
+  await waitFor(async () => (await roleLine(oldPort)) === `slave of ${newPort}`, {
+    timeout: 40_000,
+    interval: 50,
+    what: `${impl}: old master ${oldPort} reconfigured as a replica of ${newPort}`,
+  });
+  const convertMs = Date.now() - back;
+  for (const r of c.replicas.filter((x) => x.port !== newPort)) {
+    await waitFor(async () => (await roleLine(r.port)) === `slave of ${newPort}`, { timeout: 30_000, what: `${impl}: other replica follows ${newPort}` });
+  }
+  for (const s of c.sentinels) t.is(s.events.count('+switch-master', switchFrom(c, oldPort)), 1, `${impl}: one switch per sentinel`);
+  const epoch = String(fields((await c.sentinels[0]!.client.call('SENTINEL', 'MASTER', c.name)).value)['config-epoch']);
+  return {
+    odownMs,
+    switchAllMs,
+    convertMs,
+    leaders: c.sentinels.filter((s) => s.events.count('+elected-leader') > 0).length,
+    promotions: c.sentinels.reduce((n, s) => n + s.events.count('+promoted-slave'), 0),
+    epoch,
+  };
+}
+
+const failoverText = (f: FailoverFigures, back: string) =>
+  `+odown after ${ms(f.odownMs)}, +switch-master at every sentinel after ${ms(f.switchAllMs)} (config epoch 0→${f.epoch}, ` +
+  `${f.promotions} promotion); old master a replica of the new one ${ms(f.convertMs)} after ${back}.`;
+
+function recordFailover(id: string, fault: string, back: string, r: Record<Impl, FailoverFigures>): void {
+  recordScore({
+    id,
+    group: GROUP,
+    fault,
+    holds:
+      'one failover to one of the replicas, every sentinel names the same new master and switched once; ' +
+      'the old master, once back, is reconfigured as a replica of the new master',
+    argus: failoverText(r.argus, back),
+    sentinel: failoverText(r.redis, back),
+    verdict: overall(compareLower(r.argus.switchAllMs, r.redis.switchAllMs), compareLower(r.argus.convertMs, r.redis.convertMs)),
+    figures: {
+      argusOdownMs: r.argus.odownMs,
+      argusSwitchAllMs: r.argus.switchAllMs,
+      argusConvertMs: r.argus.convertMs,
+      sentinelOdownMs: r.redis.odownMs,
+      sentinelSwitchAllMs: r.redis.switchAllMs,
+      sentinelConvertMs: r.redis.convertMs,
+    },
+  });
+}
+
+test.serial('process/master-hang: a master hung by SIGSTOP is failed over, and converted to a replica after SIGCONT', async (t) => {
+  t.timeout(150_000);
+  const r = await sideBySide(t, (c, impl) => failoverThenReturn(t, c, impl, 'hang'));
+  recordFailover('process/master-hang', 'the master hangs (SIGSTOP, kept stopped), then resumes (SIGCONT)', 'SIGCONT', r);
+});
+
+test.serial('process/master-kill: a killed master is failed over, and converted to a replica when restarted on its port', async (t) => {
+  t.timeout(150_000);
+  const r = await sideBySide(t, (c, impl) => failoverThenReturn(t, c, impl, 'kill'));
+  recordFailover('process/master-kill', 'the master is killed (SIGKILL), then restarted empty on the same port', 'the restart', r);
+});
+
+test.serial('process/master-drop: every sentinel link to a healthy master reset at once: no SDOWN, no failover, links back', async (t) => {
+  t.timeout(120_000);
+  const links = 3 * 2; // a command and a pub/sub link per sentinel
+  const r = await sideBySide(t, async (c, impl) => {
+    const port = c.master.port;
+    await waitFor(async () => (await sentinelLinkCount(port)) >= links, { timeout: 20_000, what: `${impl}: every sentinel linked to the master` });
+    const from = c.sentinels.map((s) => s.events.events.length);
+    const drop = await dropConnections(port, 20_000);
+    t.true(drop.killed >= links, `${impl}: ${drop.killed} connections killed`);
+    t.not(drop.relinkMs, null, `${impl}: every sentinel link came back`);
+    // Let several down-after periods pass: a sentinel that took the resets for an outage would
+    // have said so by now.
+    await sleep(3 * DOWN_AFTER);
+    c.sentinels.forEach((s, i) => {
+      t.is(s.events.count('+sdown', masterEvent(c, port)), 0, `${impl}: no +sdown for the master`);
+      t.deepEqual(failoverEvents(s, from[i]).map((e) => e.channel), [], `${impl}: no failover activity`);
+    });
+    t.deepEqual(await c.addrs(), c.sentinels.map(() => `127.0.0.1:${port}`), `${impl}: the master is unchanged everywhere`);
+    t.is(await roleOf(port), 'master');
+    return { relinkMs: drop.relinkMs!, killed: drop.killed };
+  });
+  const text = (f: { relinkMs: number; killed: number }) =>
+    `${f.killed} connections reset; all 6 sentinel links back after ${ms(f.relinkMs)}; no +sdown, no failover.`;
+  recordScore({
+    id: 'process/master-drop',
+    group: GROUP,
+    fault: "every sentinel's command and pub/sub connection to a healthy master reset at once (CLIENT KILL TYPE normal, TYPE pubsub)",
+    holds: 'no +sdown for the master on any sentinel, no failover, every sentinel link re-established',
+    argus: text(r.argus),
+    sentinel: text(r.redis),
+    verdict: compareLower(r.argus.relinkMs, r.redis.relinkMs, 0.25),
+    figures: { argusRelinkMs: r.argus.relinkMs, sentinelRelinkMs: r.redis.relinkMs },
+  });
+});
+
+const FLAPS = 6;
+
+test.serial('process/replica-flap: a replica hung and resumed 6 times is marked down and up each time, never promoted', async (t) => {
+  t.timeout(150_000);
+  const r = await sideBySide(t, async (c, impl) => {
+    const flapper = c.replicas[0]!;
+    const masterPort = c.master.port;
+    const re = replicaEvent(c, flapper.port);
+    const from = c.sentinels.map((s) => s.events.events.length);
+    let lastUp = 0;
+    for (let i = 1; i <= FLAPS; i++) {
+      hang(flapper);
+      await sleep(1.5 * DOWN_AFTER);
+      // On a loaded machine a sentinel may need longer to see it: it stays down until all have.
+      await waitFor(() => c.sentinels.every((s) => s.events.count('+sdown', re) >= i), { timeout: 15_000, what: `${impl}: +sdown #${i} at every sentinel` });
+      lastUp = resume(flapper);
+      await waitFor(() => c.sentinels.every((s) => s.events.count('-sdown', re) >= i), { timeout: 15_000, what: `${impl}: -sdown #${i} at every sentinel` });
+    }
+    await waitFor(
+      async () => {
+        for (const s of c.sentinels) if ((await replicaFlags(s, c.name, flapper.port)) !== 'slave') return false;
+        return true;
+      },
+      { timeout: 20_000, what: `${impl}: the flapper is a healthy replica everywhere` },
+    );
+    const clearMs = Date.now() - lastUp;
+    const sdowns = c.sentinels.map((s) => s.events.count('+sdown', re));
+    const ups = c.sentinels.map((s) => s.events.count('-sdown', re));
+    c.sentinels.forEach((s, i) => {
+      t.deepEqual(failoverEvents(s, from[i]).map((e) => e.channel), [], `${impl}: no failover activity`);
+      t.is(s.events.count('+sdown', masterEvent(c, masterPort)), 0, `${impl}: the master never looked down`);
+    });
+    t.deepEqual(await c.addrs(), c.sentinels.map(() => `127.0.0.1:${masterPort}`), `${impl}: the master is unchanged everywhere`);
+    t.is(await roleLine(flapper.port), `slave of ${masterPort}`, `${impl}: the flapper is still a replica`);
+    return { clearMs, sdowns, ups };
+  });
+  const text = (f: { clearMs: number; sdowns: number[]; ups: number[] }) =>
+    `+sdown/-sdown per sentinel ${f.sdowns.join('/')} and ${f.ups.join('/')} for ${FLAPS} flaps; no failover; ` +
+    `listed as a plain replica everywhere ${ms(f.clearMs)} after the last SIGCONT.`;
+  recordScore({
+    id: 'process/replica-flap',
+    group: GROUP,
+    fault: `a replica hung (SIGSTOP, 1.5× down-after) and resumed ${FLAPS} times in a row`,
+    holds:
+      'every sentinel marks it +sdown and -sdown on each flap, the master is never failed over, the replica is never ' +
+      'promoted, and afterwards it is listed with flags "slave" only on every sentinel',
+    argus: text(r.argus),
+    sentinel: text(r.redis),
+    verdict: compareLower(r.argus.clearMs, r.redis.clearMs, 0.25),
+    figures: {
+      argusClearMs: r.argus.clearMs,
+      argusSdowns: r.argus.sdowns.join('/'),
+      sentinelClearMs: r.redis.clearMs,
+      sentinelSdowns: r.redis.sdowns.join('/'),
+    },
+  });
+});
+
+const HUNG_MS = 3_500;
+
+test.serial('process/sentinel-hung: a sentinel hung through a failover resumes in TILT, adopts the new master, leads nothing', async (t) => {
+  t.timeout(150_000);
+  const r = await sideBySide(t, async (c, impl) => {
+    const [a, b, stuck] = c.sentinels as [SentinelNode, SentinelNode, SentinelNode];
+    const oldPort = c.master.port;
+    const from = stuck.events.events.length;
+    const stoppedAt = hang(stuck.proc);
+    await kill(c.master);
+    const switches = await Promise.all([a, b].map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 45_000 })));
+    const newPort = Number(switches[0]!.text.split(' ')[4]);
+    // The hang is the fault: it lasts well over down-after, however fast the failover was.
+    await sleep(Math.max(0, stoppedAt + HUNG_MS - Date.now()));
+    const hungMs = Date.now() - stoppedAt;
+    const resumedAt = resume(stuck.proc);
+    await waitFor(
+      async () => {
+        const v = (await stuck.client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', c.name)).value as string[] | null;
+        return v?.[1] === String(newPort);
+      },
+      { timeout: 30_000, what: `${impl}: the resumed sentinel names the new master` },
+    );
+    const adoptMs = Date.now() - resumedAt;
+    await stuck.events.wait('+tilt', '#tilt mode entered', { from, timeout: 10_000 });
+    if (impl === 'argus') t.regex(stuck.proc.stdout(), /TILT entered: event loop stalled \d+ ms/, 'argus logs why it tilted');
+    // Two down-after periods in which a stale leader would act on the dead master.
+    await sleep(2 * DOWN_AFTER);
+    const acted = stuck.events.events
+      .slice(from)
+      .filter((e) => /^(\+try-failover|\+elected-leader|\+failover-|\+promoted-slave|\+selected-slave)/.test(e.channel));
+    t.deepEqual(acted.map((e) => e.channel), [], `${impl}: the resumed sentinel took no failover step`);
+    const epochs = await Promise.all(c.sentinels.map(async (s) => String(fields((await s.client.call('SENTINEL', 'MASTER', c.name)).value)['config-epoch'])));
+    t.true(epochs.every((e) => e === epochs[0]), `${impl}: every sentinel has config epoch ${epochs.join('/')}`);
+    t.deepEqual(await c.addrs(), c.sentinels.map(() => `127.0.0.1:${newPort}`), `${impl}: all sentinels agree`);
+    return { adoptMs, hungMs, epoch: epochs[0]! };
+  });
+  const text = (f: { adoptMs: number; hungMs: number; epoch: string }) =>
+    `hung ${ms(f.hungMs)} while the other two failed over (config epoch →${f.epoch}); on SIGCONT it entered TILT, ` +
+    `took no failover step and named the new master after ${ms(f.adoptMs)}.`;
+  recordScore({
+    id: 'process/sentinel-hung',
+    group: GROUP,
+    fault: 'one of three sentinels hangs (SIGSTOP) longer than down-after; the master is killed during the hang; then SIGCONT',
+    holds:
+      'the other two fail over; the resumed sentinel enters TILT, takes no failover step for the old epoch, ' +
+      'and adopts the new master and its config epoch from the hellos',
+    argus: `${text(r.argus)} Its log says why: "TILT entered: event loop stalled N ms".`,
+    sentinel: text(r.redis),
+    verdict: compareLower(r.argus.adoptMs, r.redis.adoptMs, 0.25),
+    figures: { argusAdoptMs: r.argus.adoptMs, sentinelAdoptMs: r.redis.adoptMs, argusTilt: 'yes', sentinelTilt: 'yes' },
+  });
+});
