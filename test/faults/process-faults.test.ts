@@ -6,7 +6,7 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { roleOf, startCluster, type Cluster, type SentinelNode } from '../helpers/cluster.js';
-import { dropConnections, hang, kill, resume, sentinelLinkCount } from '../helpers/faults.js';
+import { dropConnections, hang, kill, resume, sentinelLinkAges } from '../helpers/faults.js';
 import { startRedisServer } from '../helpers/processes.js';
 import { fields, RawClient } from '../helpers/raw-client.js';
 import { compareLower, ms, recordScore, type Verdict } from '../helpers/scorecard.js';
@@ -42,6 +42,22 @@ const switchFrom = (c: Cluster, port: number) => new RegExp(`^${esc(c.name)} 127
 /** Events a sentinel publishes only while it starts, leads or follows a failover. */
 const FAILOVER_CHANNELS = /^(\+odown|\+try-failover|\+elected-leader|\+failover-|\+promoted-slave|\+selected-slave|\+switch-master|-failover-abort)/;
 const failoverEvents = (s: SentinelNode, from = 0) => s.events.events.slice(from).filter((e) => FAILOVER_CHANNELS.test(e.channel));
+
+/** redis-sentinel's timer period (hz 10): the grain at which it reacts to anything it polls. */
+const TICK_MS = 100;
+
+/**
+ * Lower is better, for figures measured once per run: two figures less than a tick apart are
+ * within the scheduling noise of a loaded 2-core machine, so they count as the same.
+ */
+function verdictMs(argus: number, sentinel: number, tolerance = 0.1): Verdict {
+  return Math.abs(argus - sentinel) < TICK_MS ? 'same' : compareLower(argus, sentinel, tolerance);
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
 
 /** Combines the verdicts of several lower-is-better figures: any loss is a loss. */
 function overall(...vs: Verdict[]): Verdict {
@@ -136,9 +152,10 @@ async function failoverThenReturn(
 
 const failoverText = (f: FailoverFigures, back: string) =>
   `+odown after ${ms(f.odownMs)}, +switch-master at every sentinel after ${ms(f.switchAllMs)} (config epoch 0→${f.epoch}, ` +
-  `${f.promotions} promotion); old master a replica of the new one ${ms(f.convertMs)} after ${back}.`;
+  `${f.leaders} leader, ${f.promotions} promotion); old master a replica of the new one ${ms(f.convertMs)} after ${back}.`;
 
-function recordFailover(id: string, fault: string, back: string, r: Record<Impl, FailoverFigures>): void {
+function recordFailover(t: ExecutionContext, id: string, fault: string, back: string, r: Record<Impl, FailoverFigures>): void {
+  if (!t.passed) return; // a failed assertion does not throw: record only what held
   recordScore({
     id,
     group: GROUP,
@@ -148,7 +165,9 @@ function recordFailover(id: string, fault: string, back: string, r: Record<Impl,
       'the old master, once back, is reconfigured as a replica of the new master',
     argus: failoverText(r.argus, back),
     sentinel: failoverText(r.redis, back),
-    verdict: overall(compareLower(r.argus.switchAllMs, r.redis.switchAllMs), compareLower(r.argus.convertMs, r.redis.convertMs)),
+    // Not +odown: down-after counts from the first unanswered PING, so where in its ping period
+    // the fault falls moves +odown by up to a second in both, the same rule in both.
+    verdict: overall(verdictMs(r.argus.switchAllMs, r.redis.switchAllMs), verdictMs(r.argus.convertMs, r.redis.convertMs)),
     figures: {
       argusOdownMs: r.argus.odownMs,
       argusSwitchAllMs: r.argus.switchAllMs,
@@ -163,46 +182,65 @@ function recordFailover(id: string, fault: string, back: string, r: Record<Impl,
 test.serial('process/master-hang: a master hung by SIGSTOP is failed over, and converted to a replica after SIGCONT', async (t) => {
   t.timeout(150_000);
   const r = await sideBySide(t, (c, impl) => failoverThenReturn(t, c, impl, 'hang'));
-  recordFailover('process/master-hang', 'the master hangs (SIGSTOP, kept stopped), then resumes (SIGCONT)', 'SIGCONT', r);
+  recordFailover(t, 'process/master-hang', 'the master hangs (SIGSTOP, kept stopped), then resumes (SIGCONT)', 'SIGCONT', r);
 });
 
 test.serial('process/master-kill: a killed master is failed over, and converted to a replica when restarted on its port', async (t) => {
   t.timeout(150_000);
   const r = await sideBySide(t, (c, impl) => failoverThenReturn(t, c, impl, 'kill'));
-  recordFailover('process/master-kill', 'the master is killed (SIGKILL), then restarted empty on the same port', 'the restart', r);
+  recordFailover(t, 'process/master-kill', 'the master is killed (SIGKILL), then restarted empty on the same port', 'the restart', r);
 });
+
+const DROPS = 3;
 
 test.serial('process/master-drop: every sentinel link to a healthy master reset at once: no SDOWN, no failover, links back', async (t) => {
   t.timeout(120_000);
   const links = 3 * 2; // a command and a pub/sub link per sentinel
   const r = await sideBySide(t, async (c, impl) => {
     const port = c.master.port;
-    await waitFor(async () => (await sentinelLinkCount(port)) >= links, { timeout: 20_000, what: `${impl}: every sentinel linked to the master` });
+    // Both implementations reconnect a link at most once per ping period (1 s): links younger
+    // than that would come back a ping period late, which would measure the start-up instead.
+    await waitFor(
+      async () => {
+        const ages = await sentinelLinkAges(port);
+        return ages.length >= links && ages.every((a) => a >= 2);
+      },
+      { timeout: 30_000, what: `${impl}: every sentinel linked to the master for 2 s` },
+    );
     const from = c.sentinels.map((s) => s.events.events.length);
-    const drop = await dropConnections(port, 20_000);
-    t.true(drop.killed >= links, `${impl}: ${drop.killed} connections killed`);
-    t.not(drop.relinkMs, null, `${impl}: every sentinel link came back`);
-    // Let several down-after periods pass: a sentinel that took the resets for an outage would
-    // have said so by now.
-    await sleep(3 * DOWN_AFTER);
+    const relinks: number[] = [];
+    for (let i = 0; i < DROPS; i++) {
+      const drop = await dropConnections(port, 20_000);
+      t.true(drop.killed >= links, `${impl}: ${drop.killed} connections killed`);
+      t.not(drop.relinkMs, null, `${impl}: every sentinel link came back after drop #${i + 1}`);
+      relinks.push(drop.relinkMs!);
+      // the next drop once the reconnect throttle (one attempt per ping period) has passed
+      await sleep(1_500);
+    }
+    // Let two more down-after periods pass: a sentinel that took the resets for an outage
+    // would have said so by now.
+    await sleep(2 * DOWN_AFTER);
     c.sentinels.forEach((s, i) => {
       t.is(s.events.count('+sdown', masterEvent(c, port)), 0, `${impl}: no +sdown for the master`);
       t.deepEqual(failoverEvents(s, from[i]).map((e) => e.channel), [], `${impl}: no failover activity`);
     });
     t.deepEqual(await c.addrs(), c.sentinels.map(() => `127.0.0.1:${port}`), `${impl}: the master is unchanged everywhere`);
     t.is(await roleOf(port), 'master');
-    return { relinkMs: drop.relinkMs!, killed: drop.killed };
+    return { relinkMs: median(relinks), relinks };
   });
-  const text = (f: { relinkMs: number; killed: number }) =>
-    `${f.killed} connections reset; all 6 sentinel links back after ${ms(f.relinkMs)}; no +sdown, no failover.`;
+  const text = (f: { relinkMs: number; relinks: number[] }) =>
+    `all 6 sentinel links back after ${f.relinks.map((x) => ms(x)).join(', ')} (${DROPS} drops, median ${ms(f.relinkMs)}); ` +
+    'no +sdown, no failover.';
+  if (!t.passed) return; // a failed assertion does not throw: record only what held
   recordScore({
     id: 'process/master-drop',
     group: GROUP,
-    fault: "every sentinel's command and pub/sub connection to a healthy master reset at once (CLIENT KILL TYPE normal, TYPE pubsub)",
+    fault:
+      `every sentinel's command and pub/sub connection to a healthy master reset at once (CLIENT KILL TYPE normal, TYPE pubsub), ${DROPS} times`,
     holds: 'no +sdown for the master on any sentinel, no failover, every sentinel link re-established',
     argus: text(r.argus),
     sentinel: text(r.redis),
-    verdict: compareLower(r.argus.relinkMs, r.redis.relinkMs, 0.25),
+    verdict: verdictMs(r.argus.relinkMs, r.redis.relinkMs, 0.25),
     figures: { argusRelinkMs: r.argus.relinkMs, sentinelRelinkMs: r.redis.relinkMs },
   });
 });
@@ -246,6 +284,7 @@ test.serial('process/replica-flap: a replica hung and resumed 6 times is marked 
   const text = (f: { clearMs: number; sdowns: number[]; ups: number[] }) =>
     `+sdown/-sdown per sentinel ${f.sdowns.join('/')} and ${f.ups.join('/')} for ${FLAPS} flaps; no failover; ` +
     `listed as a plain replica everywhere ${ms(f.clearMs)} after the last SIGCONT.`;
+  if (!t.passed) return; // a failed assertion does not throw: record only what held
   recordScore({
     id: 'process/replica-flap',
     group: GROUP,
@@ -255,7 +294,7 @@ test.serial('process/replica-flap: a replica hung and resumed 6 times is marked 
       'promoted, and afterwards it is listed with flags "slave" only on every sentinel',
     argus: text(r.argus),
     sentinel: text(r.redis),
-    verdict: compareLower(r.argus.clearMs, r.redis.clearMs, 0.25),
+    verdict: verdictMs(r.argus.clearMs, r.redis.clearMs, 0.25),
     figures: {
       argusClearMs: r.argus.clearMs,
       argusSdowns: r.argus.sdowns.join('/'),
@@ -268,27 +307,30 @@ test.serial('process/replica-flap: a replica hung and resumed 6 times is marked 
 const HUNG_MS = 3_500;
 
 test.serial('process/sentinel-hung: a sentinel hung through a failover resumes in TILT, adopts the new master, leads nothing', async (t) => {
-  t.timeout(150_000);
+  t.timeout(180_000);
   const r = await sideBySide(t, async (c, impl) => {
     const [a, b, stuck] = c.sentinels as [SentinelNode, SentinelNode, SentinelNode];
     const oldPort = c.master.port;
     const from = stuck.events.events.length;
     const stoppedAt = hang(stuck.proc);
     await kill(c.master);
-    const switches = await Promise.all([a, b].map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 45_000 })));
+    // Two voters out of three may split their votes: redis-sentinel then retries after twice
+    // failover-timeout (20 s), so allow for two retries.
+    const switches = await Promise.all([a, b].map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 75_000 })));
     const newPort = Number(switches[0]!.text.split(' ')[4]);
     // The hang is the fault: it lasts well over down-after, however fast the failover was.
     await sleep(Math.max(0, stoppedAt + HUNG_MS - Date.now()));
     const hungMs = Date.now() - stoppedAt;
     const resumedAt = resume(stuck.proc);
+    const adopted = await stuck.events.wait('+switch-master', switchFrom(c, oldPort), { from, timeout: 30_000 });
+    const adoptMs = adopted.at - resumedAt;
     await waitFor(
       async () => {
         const v = (await stuck.client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', c.name)).value as string[] | null;
         return v?.[1] === String(newPort);
       },
-      { timeout: 30_000, what: `${impl}: the resumed sentinel names the new master` },
+      { timeout: 10_000, what: `${impl}: the resumed sentinel names the new master` },
     );
-    const adoptMs = Date.now() - resumedAt;
     await stuck.events.wait('+tilt', '#tilt mode entered', { from, timeout: 10_000 });
     if (impl === 'argus') t.regex(stuck.proc.stdout(), /TILT entered: event loop stalled \d+ ms/, 'argus logs why it tilted');
     // Two down-after periods in which a stale leader would act on the dead master.
@@ -304,7 +346,8 @@ test.serial('process/sentinel-hung: a sentinel hung through a failover resumes i
   });
   const text = (f: { adoptMs: number; hungMs: number; epoch: string }) =>
     `hung ${ms(f.hungMs)} while the other two failed over (config epoch →${f.epoch}); on SIGCONT it entered TILT, ` +
-    `took no failover step and named the new master after ${ms(f.adoptMs)}.`;
+    `took no failover step and switched to the new master (+switch-master) ${ms(f.adoptMs)} after SIGCONT.`;
+  if (!t.passed) return; // a failed assertion does not throw: record only what held
   recordScore({
     id: 'process/sentinel-hung',
     group: GROUP,
@@ -314,7 +357,7 @@ test.serial('process/sentinel-hung: a sentinel hung through a failover resumes i
       'and adopts the new master and its config epoch from the hellos',
     argus: `${text(r.argus)} Its log says why: "TILT entered: event loop stalled N ms".`,
     sentinel: text(r.redis),
-    verdict: compareLower(r.argus.adoptMs, r.redis.adoptMs, 0.25),
+    verdict: verdictMs(r.argus.adoptMs, r.redis.adoptMs, 0.25),
     figures: { argusAdoptMs: r.argus.adoptMs, sentinelAdoptMs: r.redis.adoptMs, argusTilt: 'yes', sentinelTilt: 'yes' },
   });
 });

@@ -34,11 +34,14 @@ export async function kill(proc: Proc): Promise<number> {
 /** Connections named by a sentinel (`sentinel-<id>-cmd` / `-pubsub`) in a CLIENT LIST reply. */
 export const sentinelLinks = (clientList: unknown): number => String(clientList).match(/ name=sentinel-/g)?.length ?? 0;
 
-/** How many sentinel links the redis-server on `port` holds now. */
-export async function sentinelLinkCount(port: number): Promise<number> {
+/** The age in seconds (CLIENT LIST `age`) of every sentinel link the redis-server on `port` holds. */
+export async function sentinelLinkAges(port: number): Promise<number[]> {
   const c = await RawClient.open(port);
   try {
-    return sentinelLinks((await c.call('CLIENT', 'LIST')).value);
+    return String((await c.call('CLIENT', 'LIST')).value)
+      .split('\n')
+      .filter((line) => / name=sentinel-/.test(line))
+      .map((line) => Number(/ age=(\d+)/.exec(line)?.[1] ?? 0));
   } finally {
     c.close();
   }

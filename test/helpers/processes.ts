@@ -149,7 +149,8 @@ export async function startSentinel(
       : spawnProc(REDIS_SENTINEL, [configPath, ...args], port, tmp.dir);
   if (waitReady) {
     try {
-      await waitForPort(port);
+      // generous: a node process takes seconds to start on a loaded 2-core machine
+      await waitForPort(port, 30_000);
     } catch (e) {
       // a sentinel that never listens (a refused config, a crash) leaves nothing behind
       await proc.stop();
