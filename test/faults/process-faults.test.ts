@@ -43,7 +43,7 @@ const switchFrom = (c: Cluster, port: number) => new RegExp(`^${esc(c.name)} 127
 const FAILOVER_CHANNELS = /^(\+odown|\+try-failover|\+elected-leader|\+failover-|\+promoted-slave|\+selected-slave|\+switch-master|-failover-abort)/;
 const failoverEvents = (s: SentinelNode, from = 0) => s.events.events.slice(from).filter((e) => FAILOVER_CHANNELS.test(e.channel));
 
-/** redis-sentinel's timer period (hz 10): the grain at which it reacts to anything it polls. */
+/** the longest gap between redis-sentinel's timer ticks (10 to 19 Hz): the grain of what it polls */
 const TICK_MS = 100;
 
 /**
@@ -74,11 +74,24 @@ async function firstEvent(c: Cluster, channel: string, re: RegExp, at: number, t
   return e.at - at;
 }
 
-/** Master addresses by replica port, from SENTINEL REPLICAS: `flags` of the one on `port`. */
+/** `flags` of the replica on `port` in a sentinel's SENTINEL REPLICAS (undefined: not listed). */
 async function replicaFlags(s: SentinelNode, name: string, port: number): Promise<string | undefined> {
   const list = (await s.client.call('SENTINEL', 'REPLICAS', name)).value as unknown[];
   return list.map((r) => fields(r as never)).find((r) => r.port === String(port))?.flags as string | undefined;
 }
+
+/**
+ * The port every sentinel of the group names, once they all name the same master and it is not
+ * `oldPort`; null until then.
+ */
+async function agreedMaster(c: Cluster, oldPort: number): Promise<number | null> {
+  const addrs = await c.addrs();
+  const first = addrs[0]!;
+  return addrs.every((a) => a === first) && first !== `127.0.0.1:${oldPort}` && first !== 'null' ? Number(first.split(':')[1]) : null;
+}
+
+/** The most +switch-master events any sentinel of the group published: failovers it went through. */
+const switchCount = (c: Cluster) => Math.max(...c.sentinels.map((s) => s.events.count('+switch-master')));
 
 /** ROLE of the server on `port`, as `master` or `slave of <port>` (while it answers). */
 async function roleLine(port: number): Promise<string> {
@@ -95,15 +108,17 @@ interface FailoverFigures {
   odownMs: number;
   switchAllMs: number;
   convertMs: number;
+  /** the most +switch-master events a sentinel published */
+  failovers: number;
   leaders: number;
   promotions: number;
   epoch: string;
 }
 
 /**
- * The master taken away by `fault` (kept away until every sentinel switched), then brought
- * back by `recover`: one failover to a replica that everyone agrees on, and the old master
- * reconfigured as a replica of the new one.
+ * The master taken away by `fault` and kept away until every sentinel switched, then brought
+ * back (SIGCONT, or a restart on its port): one failover to a replica that everyone agrees on,
+ * and the old master reconfigured as a replica of the new one.
  */
 async function failoverThenReturn(
   t: ExecutionContext,
@@ -114,13 +129,18 @@ async function failoverThenReturn(
   const oldPort = c.master.port;
   const at = fault === 'hang' ? hang(c.master) : await kill(c.master);
   const odownMs = await firstEvent(c, '+odown', masterEvent(c, oldPort), at, 30_000);
-  const switches = await Promise.all(c.sentinels.map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 45_000 })));
-  const switchAllMs = Math.max(...switches.map((s) => s.at)) - at;
-  const newPort = Number(switches[0]!.text.split(' ')[4]);
-  t.true(switches.every((s) => Number(s.text.split(' ')[4]) === newPort), `${impl}: every sentinel switched to the same replica`);
+  const firstSwitches = await Promise.all(
+    c.sentinels.map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 45_000 })),
+  );
+  const newPort = await waitFor(() => agreedMaster(c, oldPort), { timeout: 30_000, what: `${impl}: all sentinels agree` });
+  const switchAllMs = Math.max(...c.sentinels.map((s) => s.events.events.filter((e) => e.channel === '+switch-master').at(-1)!.at)) - at;
   t.true(c.replicas.some((r) => r.port === newPort), `${impl}: the new master ${newPort} is one of the replicas`);
   await waitFor(async () => (await roleOf(newPort)) === 'master', { timeout: 20_000, what: `${impl}: promoted replica reports master` });
-  await waitFor(async () => (await c.addrs()).every((a) => a === `127.0.0.1:${newPort}`), { timeout: 20_000, what: `${impl}: all sentinels agree` });
+  if (impl === 'argus') {
+    // redis-sentinel may fail the promoted replica over again (it has declared a freshly
+    // promoted master down); its extra failovers are recorded, Argus must not have any.
+    t.true(firstSwitches.every((e) => e.text === firstSwitches[0]!.text), 'argus: every sentinel switched to the same replica');
+  }
 
   // The old master comes back: resumed where it hung, or restarted empty on its port.
   let back: number;
@@ -129,21 +149,25 @@ async function failoverThenReturn(
     c.master = await startRedisServer([], oldPort);
     back = Date.now();
   }
-  await waitFor(async () => (await roleLine(oldPort)) === `slave of ${newPort}`, {
-    timeout: 40_000,
-    interval: 50,
-    what: `${impl}: old master ${oldPort} reconfigured as a replica of ${newPort}`,
-  });
+  const finalPort = await waitFor(
+    async () => {
+      const p = await agreedMaster(c, oldPort);
+      return p !== null && (await roleLine(oldPort)) === `slave of ${p}` ? p : null;
+    },
+    { timeout: 40_000, interval: 50, what: `${impl}: old master ${oldPort} reconfigured as a replica of the agreed master` },
+  );
   const convertMs = Date.now() - back;
-  for (const r of c.replicas.filter((x) => x.port !== newPort)) {
-    await waitFor(async () => (await roleLine(r.port)) === `slave of ${newPort}`, { timeout: 30_000, what: `${impl}: other replica follows ${newPort}` });
+  for (const r of c.replicas.filter((x) => x.port !== finalPort)) {
+    await waitFor(async () => (await roleLine(r.port)) === `slave of ${finalPort}`, { timeout: 30_000, what: `${impl}: other replica follows ${finalPort}` });
   }
-  for (const s of c.sentinels) t.is(s.events.count('+switch-master', switchFrom(c, oldPort)), 1, `${impl}: one switch per sentinel`);
+  const failovers = switchCount(c);
+  if (impl === 'argus') t.is(failovers, 1, 'argus: one failover, one switch per sentinel');
   const epoch = String(fields((await c.sentinels[0]!.client.call('SENTINEL', 'MASTER', c.name)).value)['config-epoch']);
   return {
     odownMs,
     switchAllMs,
     convertMs,
+    failovers,
     leaders: c.sentinels.filter((s) => s.events.count('+elected-leader') > 0).length,
     promotions: c.sentinels.reduce((n, s) => n + s.events.count('+promoted-slave'), 0),
     epoch,
@@ -151,8 +175,9 @@ async function failoverThenReturn(
 }
 
 const failoverText = (f: FailoverFigures, back: string) =>
-  `+odown after ${ms(f.odownMs)}, +switch-master at every sentinel after ${ms(f.switchAllMs)} (config epoch 0→${f.epoch}, ` +
-  `${f.leaders} leader, ${f.promotions} promotion); old master a replica of the new one ${ms(f.convertMs)} after ${back}.`;
+  `+odown after ${ms(f.odownMs)}, every sentinel on the master they agree on after ${ms(f.switchAllMs)} ` +
+  `(${f.failovers === 1 ? 'one failover' : `${f.failovers} failovers in a row`}, config epoch 0→${f.epoch}, ` +
+  `${f.promotions} promotion${f.promotions === 1 ? '' : 's'}); old master a replica of it ${ms(f.convertMs)} after ${back}.`;
 
 function recordFailover(t: ExecutionContext, id: string, fault: string, back: string, r: Record<Impl, FailoverFigures>): void {
   if (!t.passed) return; // a failed assertion does not throw: record only what held
@@ -161,13 +186,17 @@ function recordFailover(t: ExecutionContext, id: string, fault: string, back: st
     group: GROUP,
     fault,
     holds:
-      'one failover to one of the replicas, every sentinel names the same new master and switched once; ' +
+      'every sentinel names the same new master, one of the replicas (Argus: after exactly one failover); ' +
       'the old master, once back, is reconfigured as a replica of the new master',
     argus: failoverText(r.argus, back),
     sentinel: failoverText(r.redis, back),
     // Not +odown: down-after counts from the first unanswered PING, so where in its ping period
     // the fault falls moves +odown by up to a second in both, the same rule in both.
-    verdict: overall(verdictMs(r.argus.switchAllMs, r.redis.switchAllMs), verdictMs(r.argus.convertMs, r.redis.convertMs)),
+    verdict: overall(
+      r.argus.failovers < r.redis.failovers ? 'better' : 'same',
+      verdictMs(r.argus.switchAllMs, r.redis.switchAllMs),
+      verdictMs(r.argus.convertMs, r.redis.convertMs),
+    ),
     figures: {
       argusOdownMs: r.argus.odownMs,
       argusSwitchAllMs: r.argus.switchAllMs,
@@ -175,6 +204,8 @@ function recordFailover(t: ExecutionContext, id: string, fault: string, back: st
       sentinelOdownMs: r.redis.odownMs,
       sentinelSwitchAllMs: r.redis.switchAllMs,
       sentinelConvertMs: r.redis.convertMs,
+      argusFailovers: r.argus.failovers,
+      sentinelFailovers: r.redis.failovers,
     },
   });
 }
@@ -316,36 +347,38 @@ test.serial('process/sentinel-hung: a sentinel hung through a failover resumes i
     await kill(c.master);
     // Two voters out of three may split their votes: redis-sentinel then retries after twice
     // failover-timeout (20 s), so allow for two retries.
-    const switches = await Promise.all([a, b].map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 75_000 })));
-    const newPort = Number(switches[0]!.text.split(' ')[4]);
+    await Promise.all([a, b].map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 75_000 })));
     // The hang is the fault: it lasts well over down-after, however fast the failover was.
     await sleep(Math.max(0, stoppedAt + HUNG_MS - Date.now()));
     const hungMs = Date.now() - stoppedAt;
     const resumedAt = resume(stuck.proc);
     const adopted = await stuck.events.wait('+switch-master', switchFrom(c, oldPort), { from, timeout: 30_000 });
     const adoptMs = adopted.at - resumedAt;
-    await waitFor(
-      async () => {
-        const v = (await stuck.client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', c.name)).value as string[] | null;
-        return v?.[1] === String(newPort);
-      },
-      { timeout: 10_000, what: `${impl}: the resumed sentinel names the new master` },
-    );
+    const newPort = await waitFor(() => agreedMaster(c, oldPort), { timeout: 20_000, what: `${impl}: the resumed sentinel agrees with the others` });
+    t.true(c.replicas.some((r) => r.port === newPort), `${impl}: the new master ${newPort} is one of the replicas`);
     await stuck.events.wait('+tilt', '#tilt mode entered', { from, timeout: 10_000 });
     if (impl === 'argus') t.regex(stuck.proc.stdout(), /TILT entered: event loop stalled \d+ ms/, 'argus logs why it tilted');
     // Two down-after periods in which a stale leader would act on the dead master.
     await sleep(2 * DOWN_AFTER);
+    // A failover step about the old master (its address in the event) is a stale one.
+    const oldMaster = new RegExp(`(^master |@ )${esc(c.name)} 127\\.0\\.0\\.1 ${oldPort}( |$)`);
     const acted = stuck.events.events
       .slice(from)
-      .filter((e) => /^(\+try-failover|\+elected-leader|\+failover-|\+promoted-slave|\+selected-slave)/.test(e.channel));
-    t.deepEqual(acted.map((e) => e.channel), [], `${impl}: the resumed sentinel took no failover step`);
-    const epochs = await Promise.all(c.sentinels.map(async (s) => String(fields((await s.client.call('SENTINEL', 'MASTER', c.name)).value)['config-epoch'])));
-    t.true(epochs.every((e) => e === epochs[0]), `${impl}: every sentinel has config epoch ${epochs.join('/')}`);
-    t.deepEqual(await c.addrs(), c.sentinels.map(() => `127.0.0.1:${newPort}`), `${impl}: all sentinels agree`);
-    return { adoptMs, hungMs, epoch: epochs[0]! };
+      .filter((e) => /^(\+try-failover|\+elected-leader|\+failover-|\+promoted-slave|\+selected-slave)/.test(e.channel) && oldMaster.test(e.text));
+    t.deepEqual(acted.map((e) => `${e.channel} ${e.text}`), [], `${impl}: the resumed sentinel took no failover step for the old master`);
+    if (impl === 'argus') t.is(switchCount(c), 1, 'argus: one failover');
+    const epochs = await waitFor(
+      async () => {
+        const es = await Promise.all(c.sentinels.map(async (s) => String(fields((await s.client.call('SENTINEL', 'MASTER', c.name)).value)['config-epoch'])));
+        return es.every((e) => e === es[0]) ? es : null;
+      },
+      { timeout: 10_000, what: `${impl}: every sentinel on the same config epoch` },
+    );
+    return { adoptMs, hungMs, epoch: epochs[0]!, failovers: switchCount(c) };
   });
-  const text = (f: { adoptMs: number; hungMs: number; epoch: string }) =>
-    `hung ${ms(f.hungMs)} while the other two failed over (config epoch →${f.epoch}); on SIGCONT it entered TILT, ` +
+  const text = (f: { adoptMs: number; hungMs: number; epoch: string; failovers: number }) =>
+    `hung ${ms(f.hungMs)} while the other two failed over (${f.failovers === 1 ? 'one failover' : `${f.failovers} failovers`}, ` +
+    `config epoch →${f.epoch}); on SIGCONT it entered TILT, ` +
     `took no failover step and switched to the new master (+switch-master) ${ms(f.adoptMs)} after SIGCONT.`;
   if (!t.passed) return; // a failed assertion does not throw: record only what held
   recordScore({
@@ -357,7 +390,7 @@ test.serial('process/sentinel-hung: a sentinel hung through a failover resumes i
       'and adopts the new master and its config epoch from the hellos',
     argus: `${text(r.argus)} Its log says why: "TILT entered: event loop stalled N ms".`,
     sentinel: text(r.redis),
-    verdict: verdictMs(r.argus.adoptMs, r.redis.adoptMs, 0.25),
+    verdict: overall(r.argus.failovers < r.redis.failovers ? 'better' : 'same', verdictMs(r.argus.adoptMs, r.redis.adoptMs, 0.25)),
     figures: { argusAdoptMs: r.argus.adoptMs, sentinelAdoptMs: r.redis.adoptMs, argusTilt: 'yes', sentinelTilt: 'yes' },
   });
 });

@@ -11,13 +11,13 @@
 import type { Proc } from './processes.js';
 import { encodeCommand, RawClient } from './raw-client.js';
 
-/** SIGSTOP; resolves with Date.now() right after the signal was sent. */
+/** SIGSTOP; returns Date.now() right after the signal was sent. */
 export function hang(proc: Proc): number {
   proc.child.kill('SIGSTOP');
   return Date.now();
 }
 
-/** SIGCONT; resolves with Date.now() right after the signal was sent. */
+/** SIGCONT; returns Date.now() right after the signal was sent. */
 export function resume(proc: Proc): number {
   proc.child.kill('SIGCONT');
   return Date.now();
