@@ -106,6 +106,9 @@ async function roleLine(port: number): Promise<string> {
 
 interface FailoverFigures {
   odownMs: number;
+  /** until every sentinel answered GET-MASTER-ADDR-BY-NAME with the same new master */
+  namedMs: number;
+  /** until every sentinel published +switch-master (for the leader: after the failover ended) */
   switchAllMs: number;
   convertMs: number;
   /** the most +switch-master events a sentinel published */
@@ -128,11 +131,17 @@ async function failoverThenReturn(
 ): Promise<FailoverFigures> {
   const oldPort = c.master.port;
   const at = fault === 'hang' ? hang(c.master) : await kill(c.master);
+  // What a client asking any sentinel sees: the leader answers with the promoted replica long
+  // before its own +switch-master, which waits for the other replica's resync.
+  const named = waitFor(() => agreedMaster(c, oldPort), { timeout: 60_000, interval: 50, what: `${impl}: every sentinel names a new master` }).then(
+    () => Date.now() - at,
+  );
   const odownMs = await firstEvent(c, '+odown', masterEvent(c, oldPort), at, 30_000);
   const firstSwitches = await Promise.all(
     c.sentinels.map((s) => s.events.wait('+switch-master', switchFrom(c, oldPort), { timeout: 45_000 })),
   );
   const newPort = await waitFor(() => agreedMaster(c, oldPort), { timeout: 30_000, what: `${impl}: all sentinels agree` });
+  const namedMs = await named;
   const switchAllMs = Math.max(...c.sentinels.map((s) => s.events.events.filter((e) => e.channel === '+switch-master').at(-1)!.at)) - at;
   t.true(c.replicas.some((r) => r.port === newPort), `${impl}: the new master ${newPort} is one of the replicas`);
   await waitFor(async () => (await roleOf(newPort)) === 'master', { timeout: 20_000, what: `${impl}: promoted replica reports master` });
@@ -165,6 +174,7 @@ async function failoverThenReturn(
   const epoch = String(fields((await c.sentinels[0]!.client.call('SENTINEL', 'MASTER', c.name)).value)['config-epoch']);
   return {
     odownMs,
+    namedMs,
     switchAllMs,
     convertMs,
     failovers,
@@ -175,7 +185,8 @@ async function failoverThenReturn(
 }
 
 const failoverText = (f: FailoverFigures, back: string) =>
-  `+odown after ${ms(f.odownMs)}, every sentinel on the master they agree on after ${ms(f.switchAllMs)} ` +
+  `+odown after ${ms(f.odownMs)}, every sentinel answers the new master after ${ms(f.namedMs)}, ` +
+  `+switch-master at every sentinel after ${ms(f.switchAllMs)} ` +
   `(${f.failovers === 1 ? 'one failover' : `${f.failovers} failovers in a row`}, config epoch 0→${f.epoch}, ` +
   `${f.promotions} promotion${f.promotions === 1 ? '' : 's'}); old master a replica of it ${ms(f.convertMs)} after ${back}.`;
 
@@ -194,14 +205,17 @@ function recordFailover(t: ExecutionContext, id: string, fault: string, back: st
     // the fault falls moves +odown by up to a second in both, the same rule in both.
     verdict: overall(
       r.argus.failovers < r.redis.failovers ? 'better' : 'same',
+      verdictMs(r.argus.namedMs, r.redis.namedMs),
       verdictMs(r.argus.switchAllMs, r.redis.switchAllMs),
       verdictMs(r.argus.convertMs, r.redis.convertMs),
     ),
     figures: {
       argusOdownMs: r.argus.odownMs,
+      argusNamedMs: r.argus.namedMs,
       argusSwitchAllMs: r.argus.switchAllMs,
       argusConvertMs: r.argus.convertMs,
       sentinelOdownMs: r.redis.odownMs,
+      sentinelNamedMs: r.redis.namedMs,
       sentinelSwitchAllMs: r.redis.switchAllMs,
       sentinelConvertMs: r.redis.convertMs,
       argusFailovers: r.argus.failovers,
