@@ -17,7 +17,6 @@
  * The fault time is taken right after the kill(2) that does it returns (or the CLIENT KILL is
  * written).
  */
-import { encodeCommand, RawClient } from '../../test/helpers/raw-client.js';
 import { sleep, type RedisServer } from './fleet.js';
 
 export type FaultKind = 'hang' | 'kill';
@@ -48,37 +47,8 @@ export async function recoverFault(server: RedisServer, kind: FaultKind): Promis
   return performance.now();
 }
 
-/** Connections on a redis-server named by a sentinel (`sentinel-<id>-cmd` / `-pubsub`, both monitors). */
-const sentinelLinks = (clientList: unknown): number => String(clientList).match(/ name=sentinel-/g)?.length ?? 0;
-
-/**
- * drop: kills every normal and pub/sub connection of the server but the one asking (SKIPME is
- * Redis's default), calls `onKilled` with the time the kill was written, then watches CLIENT
- * LIST every 10 ms until as many sentinel links are back as before, or `watchMs` passes.
- * `relinkMs` = ms from the kill until the last link is back, null if not by then.
- */
-export async function dropConnections(
-  port: number,
-  watchMs: number,
-  onKilled: (at: number) => void,
-): Promise<{ at: number; killed: number; links: number; relinkMs: number | null }> {
-  const c = await RawClient.open(port);
-  try {
-    const links = sentinelLinks((await c.call('CLIENT', 'LIST')).value);
-    c.send(Buffer.concat([encodeCommand('CLIENT', 'KILL', 'TYPE', 'normal'), encodeCommand('CLIENT', 'KILL', 'TYPE', 'pubsub')]));
-    const at = performance.now();
-    onKilled(at);
-    const killed = Number((await c.read()).value) + Number((await c.read()).value);
-    for (;;) {
-      const now = performance.now();
-      if (sentinelLinks((await c.call('CLIENT', 'LIST')).value) >= links) return { at, killed, links, relinkMs: now - at };
-      if (now > at + watchMs) return { at, killed, links, relinkMs: null };
-      await sleep(10);
-    }
-  } finally {
-    c.close();
-  }
-}
+/** drop: moved to the test helpers, where the fault tests use it too. */
+export { dropConnections } from '../../test/helpers/faults.js';
 
 /** stall: SIGSTOP (`onStopped` gets its time), `ms` later SIGCONT; resolves with the SIGCONT time. */
 export async function stallServer(server: RedisServer, ms: number, onStopped: (at: number) => void): Promise<number> {

@@ -62,14 +62,35 @@ export async function startCluster({
     `sentinel failover-timeout ${name} ${failoverTimeout}\n` +
     extra;
   const impls: ('argus' | 'redis')[] = [...Array(argus).fill('argus'), ...Array(redis).fill('redis')];
-  const sentinels: SentinelNode[] = await Promise.all(
+  const started = await Promise.allSettled(
     impls.map(async (impl) => {
       const proc = await startSentinel(config, { impl });
-      const [client, events] = await Promise.all([RawClient.open(proc.port), EventRecorder.open(proc.port, auth)]);
-      if (auth) await client.call('AUTH', ...auth);
-      return { impl, proc, client, events };
+      try {
+        const [client, events] = await Promise.all([RawClient.open(proc.port), EventRecorder.open(proc.port, auth)]);
+        if (auth) await client.call('AUTH', ...auth);
+        return { impl, proc, client, events };
+      } catch (e) {
+        await proc.cleanup();
+        throw e;
+      }
     }),
   );
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // No cluster to stop for the caller's teardown: leave no process behind (a live child keeps
+    // the test worker from exiting).
+    await Promise.all(
+      started.map(async (r) => {
+        if (r.status !== 'fulfilled') return;
+        r.value.events.close();
+        r.value.client.close();
+        await r.value.proc.cleanup();
+      }),
+    );
+    await Promise.all([master, ...reps].map((p) => p.stop()));
+    throw failed.reason;
+  }
+  const sentinels: SentinelNode[] = started.map((r) => (r as PromiseFulfilledResult<SentinelNode>).value);
   const cluster: Cluster = {
     master,
     replicas: reps,
@@ -100,6 +121,8 @@ export async function startCluster({
         s.events.close();
         s.client.close();
       }
+      // a sentinel a test left stopped would sit out SIGTERM's grace period
+      for (const s of sentinels) s.proc.child.kill('SIGCONT');
       await Promise.all(sentinels.map((s) => s.proc.cleanup()));
       await Promise.all([cluster.master, ...reps].map((p) => {
         p.child.kill('SIGCONT');

@@ -164,7 +164,8 @@ export async function startSentinel(
     impl = 'argus',
     args = [],
     waitReady = true,
-    readyTimeout = 10_000,
+    // generous: a node process takes seconds to start on a loaded 2-core machine
+    readyTimeout = 30_000,
     at,
     dir,
     env,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { InstanceActor, type ActorHost } from '../../../src/actors/instance-actor.js';
+import { InstanceActor, RETRY_AFTER_DROP_MS, type ActorHost } from '../../../src/actors/instance-actor.js';
 import type { InstanceLink } from '../../../src/links/instance-link.js';
 import type { ConnectionKind, LinkReply } from '../../../src/links/types.js';
 import type { Effect } from '../../../src/sentinel/effects.js';
@@ -16,13 +16,14 @@ function setup() {
   let now = T0;
   const effects: Effect[] = [];
   const connected = new Set<ConnectionKind>();
+  let connects = 0;
   const link = {
     pubsub: true,
     pendingCommands: 0,
     pubsubLastActivity: 0,
     isConnected: (kind: ConnectionKind) => connected.has(kind),
     connectedSince: (kind: ConnectionKind) => (connected.has(kind) ? now : 0),
-    connect: () => {},
+    connect: () => void connects++,
     send: (): Promise<LinkReply> => new Promise(() => {}),
     close: () => {},
     destroy: () => {},
@@ -43,6 +44,9 @@ function setup() {
     replica,
     effects,
     at: (t: number) => (now = t),
+    /** connect attempts the actor asked the link for */
+    connects: () => connects,
+    linkDown: (kind: ConnectionKind) => connected.delete(kind),
     linkUp: (kind: ConnectionKind) => {
       connected.add(kind);
       onLinkConnected(replica, kind, now);
@@ -78,4 +82,29 @@ test.serial('instance actor: an instance that stays silent is called down one tu
   t.deepEqual(sdowns(effects), []);
   await nextTurn();
   t.is(sdowns(effects).length, 1);
+});
+
+test.serial('instance actor: a connection that was up and dropped is retried after the next-tick pause, not a ping period', (t) => {
+  const { actor, replica, at, linkUp, linkDown, connects } = setup();
+  t.teardown(() => actor.stop());
+  actor.wake(); // the first connect attempt, at T0
+  t.is(connects(), 1);
+  linkUp('cc');
+  linkUp('pc');
+  actor.connected('cc');
+  actor.connected('pc');
+  const dropAt = T0 + 5_000;
+  at(dropAt);
+  actor.wake();
+  t.is(connects(), 1, 'both connections up: nothing to connect');
+  linkDown('cc');
+  actor.disconnected('cc', 'Connection reset by peer');
+  t.true(RETRY_AFTER_DROP_MS < 100, "no later than sentinel.c's next tick, which is at most 100 ms away");
+  at(dropAt + RETRY_AFTER_DROP_MS - 1);
+  actor.wake();
+  t.is(connects(), 1, 'not in the same millisecond: a restarting server would refuse it');
+  at(dropAt + RETRY_AFTER_DROP_MS);
+  actor.wake();
+  t.is(connects(), 2, 'retried after the pause');
+  t.true(replica.link.ccConnected === false);
 });
