@@ -70,6 +70,8 @@ interface Outcome {
   promotions: number;
   epochBefore: number;
   epochAfter: number;
+  /** ms from the master's SIGKILL until both surviving sentinels named the new master for good */
+  survivorsMs: number;
   /** the last failover event the killed leader published, and the state that puts it in */
   diedAfter: string;
   diedIn: string;
@@ -77,6 +79,15 @@ interface Outcome {
   published: number;
   onDisk: number;
   restartedWith: number;
+  /** which master the dead sentinel's saved config named: the one agreed on at the end, the killed one */
+  savedMaster: string;
+  /** a replica already reported master right after the leader died (and no other sentinel led) */
+  promotedBeforeDeath: boolean;
+  /** times a data node was seen turning master; the most data nodes reporting master at once */
+  dataPromotions: number;
+  mostMasters: number;
+  /** ms from starting the process again until it listened */
+  restartMs: number;
 }
 
 /** SENTINEL FLUSHCONFIG (on disk when +OK), then the epochs in the file. */
@@ -94,6 +105,105 @@ async function masterAddrs(nodes: readonly Node[]): Promise<string[]> {
       return v ? `${v[0]}:${v[1]}` : 'null';
     }),
   );
+}
+
+/**
+ * Every 50 ms from the master's kill on, over its own connections: each sentinel's answer for
+ * the master's address (a dead sentinel answers 'down'; its port is asked again, so the
+ * restarted process is found there) and which data nodes report ROLE master. The record of what
+ * a client would have been told, and of every promotion however it was announced.
+ */
+class ClusterPoller {
+  /** per poll: each sentinel's answer, and each data node's role ('master', 'slave' or 'down') */
+  readonly answers: { at: number; addrs: string[]; roles: string[] }[] = [];
+  #clients = new Map<number, RawClient>();
+  #stopped = false;
+  readonly #done: Promise<void>;
+
+  constructor(
+    private readonly sentinelPorts: readonly number[],
+    private readonly dataPorts: readonly number[],
+  ) {
+    this.#done = this.#loop();
+  }
+
+  async #call(port: number, ...args: string[]): Promise<unknown> {
+    try {
+      let c = this.#clients.get(port);
+      if (c === undefined) this.#clients.set(port, (c = await RawClient.open(port)));
+      return (await c.call(...args)).value;
+    } catch {
+      this.#clients.get(port)?.close();
+      this.#clients.delete(port);
+      return 'down';
+    }
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopped) {
+      const [addrs, roles] = await Promise.all([
+        Promise.all(
+          this.sentinelPorts.map(async (p) => {
+            const v = await this.#call(p, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME);
+            return v === 'down' ? v : Array.isArray(v) ? `${v[0]}:${v[1]}` : 'null';
+          }),
+        ),
+        Promise.all(this.dataPorts.map((p) => this.#call(p, 'ROLE'))),
+      ]);
+      // a reconfigured node drops its clients (sentinel's CLIENT KILL TYPE normal): 'down' then
+      this.answers.push({ at: Date.now(), addrs, roles: roles.map((r) => (Array.isArray(r) ? String(r[0]) : 'down')) });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The first time `nodes` all answered `addr` and kept answering it to the end; null if never. */
+  since(addr: string, nodes: readonly number[]): number | null {
+    let first: number | null = null;
+    for (const a of this.answers) {
+      if (nodes.every((i) => a.addrs[i] === addr)) first ??= a.at;
+      else first = null;
+    }
+    return first;
+  }
+
+  /**
+   * How many times a data node was seen turning master: replica → master between two answers
+   * (a 'down' answer keeps the role it had before).
+   */
+  promotions(): number {
+    let n = 0;
+    const last = this.dataPorts.map(() => 'slave');
+    for (const a of this.answers) {
+      a.roles.forEach((r, i) => {
+        if (r === 'down') return;
+        if (r === 'master' && last[i] !== 'master') n++;
+        last[i] = r;
+      });
+    }
+    return n;
+  }
+
+  /** The most data nodes reporting master at the same poll. */
+  mostMasters(): number {
+    return Math.max(0, ...this.answers.map((a) => a.roles.filter((r) => r === 'master').length));
+  }
+
+  /** Whether a data node reported master at the first poll after `at`. */
+  masterAfter(at: number): Promise<boolean> {
+    return waitFor(() => this.answers.find((a) => a.at > at), { timeout: 10_000, what: 'a poll' }).then((a) => a.roles.includes('master'));
+  }
+
+  /** Resolves once a poll has seen data node `port` as master. */
+  seenMaster(port: number): Promise<unknown> {
+    const i = this.dataPorts.indexOf(port);
+    return waitFor(() => this.answers.some((a) => a.roles[i] === 'master'), { timeout: 20_000, what: `a poll seeing ${port} as master` });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#done;
+    for (const c of this.#clients.values()) c.close();
+  }
 }
 
 /** ROLE of a data node: ['master', …] or ['slave', host, port, state, offset]. */
@@ -146,10 +256,12 @@ async function armTrigger(t: ExecutionContext, nodes: Node[], trigger: StateTrig
 async function crashLeaderIn(t: ExecutionContext, impl: Impl, state: FailoverState): Promise<Outcome> {
   const c: Cluster = await startCluster({ argus: impl === 'argus' ? 3 : 0, redis: impl === 'redis' ? 3 : 0, downAfter: DOWN_AFTER, failoverTimeout: FAILOVER_TIMEOUT });
   const restarted: { proc: Proc; client: RawClient; events: EventRecorder }[] = [];
+  const pollers: ClusterPoller[] = [];
   // Stopped before the next scenario starts, not at the test's end: one group running at a time.
   try {
-    return await crashScenario(t, c, impl, state, restarted);
+    return await crashScenario(t, c, impl, state, restarted, pollers);
   } finally {
+    for (const p of pollers) await p.stop();
     for (const r of restarted) {
       r.events.close();
       r.client.close();
@@ -165,6 +277,7 @@ async function crashScenario(
   impl: Impl,
   state: FailoverState,
   restarted: { proc: Proc; client: RawClient; events: EventRecorder }[],
+  pollers: ClusterPoller[],
 ): Promise<Outcome> {
   await c.settled(30_000);
   const nodes: Node[] = c.sentinels.map((s) => ({
@@ -179,10 +292,21 @@ async function crashScenario(
   const awaitVictim = await armTrigger(t, nodes, TRIGGERS[state]);
 
   const oldAddr = `127.0.0.1:${c.master.port}`;
+  // the old master is dead already when the first poll runs: only the replicas are asked
+  const poller = new ClusterPoller(
+    nodes.map((n) => n.proc.port),
+    c.replicas.map((r) => r.port),
+  );
+  pollers.push(poller);
   const killedAt = Date.now();
   c.master.child.kill('SIGKILL');
   const v = await awaitVictim();
+  const deadAt = Date.now();
   const victim = nodes[v]!;
+  // Argus acts in its shard threads before the main thread publishes the events, so a leader may
+  // have promoted a replica it never announced: the data nodes say how far it really got.
+  const electedElsewhere = nodes.some((n, i) => i !== v && n.events.count('+elected-leader') > 0);
+  const promotedBeforeDeath = !electedElsewhere && (await poller.masterAfter(deadAt));
   const exit = await victim.proc.exited;
   const trigger = TRIGGERS[state];
   t.is(exit, trigger.kind === 'simulate' ? 99 : 'SIGKILL', 'the leader died as planned');
@@ -194,11 +318,14 @@ async function crashScenario(
   t.regex(saved, new RegExp(`^sentinel monitor ${NAME} 127\\.0\\.0\\.1 \\d+ 2$`, 'm'), 'the dead sentinel still monitors the master');
   t.regex(saved, /^sentinel current-epoch \d+$/m, 'and saved its current epoch');
   const onDisk = savedEpochs(saved, NAME).current ?? 0;
+  const savedPort = Number(new RegExp(`^sentinel monitor ${NAME} 127\\.0\\.0\\.1 (\\d+) `, 'm').exec(saved)?.[1]);
   t.true(onDisk >= before[v]!.current, `saved epoch ${onDisk} not below ${before[v]!.current}`);
   // the survivors, right after the kill
   const atKill = await Promise.all(nodes.map((n, i) => (i === v ? Promise.resolve({ current: onDisk, config: 0 }) : flushedEpochs(t, n))));
 
+  const restartAt = Date.now();
   const proc = await restartSentinel(victim.proc as SentinelProc, impl);
+  const restartMs = Date.now() - restartAt;
   const client = await RawClient.open(proc.port);
   const events = await EventRecorder.open(proc.port);
   restarted.push({ proc, client, events });
@@ -210,25 +337,39 @@ async function crashScenario(
   const restartedWith = (await flushedEpochs(t, victim)).current;
   t.true(restartedWith >= onDisk, `restarted with epoch ${restartedWith}, saved ${onDisk}`);
 
-  const agreed = await waitFor(
-    async () => {
-      const a = await masterAddrs(nodes);
-      return a[0] !== oldAddr && a[0] !== 'null' && a.every((x) => x === a[0]) ? a[0] : null;
+  const agreement = await waitFor(
+    () => {
+      const last = poller.answers.at(-1);
+      const a = last?.addrs[0];
+      return last && a !== oldAddr && a !== 'null' && a !== 'down' && last.addrs.every((x) => x === a) ? { addr: a!, at: last.at } : null;
     },
-    { timeout: 60_000, interval: 50, what: 'all 3 sentinels naming the same new master' },
+    { timeout: 60_000, interval: 20, what: 'all 3 sentinels naming the same new master' },
   );
-  const convergedMs = Date.now() - killedAt;
+  const agreed = agreement.addr;
+  const convergedMs = agreement.at - killedAt;
   const newPort = Number(agreed.split(':')[1]);
+  const savedMaster = savedPort === newPort ? 'new' : savedPort === Number(oldAddr.split(':')[1]) ? 'old' : 'other';
+  // What a client of the surviving majority was told: both survivors naming the new master.
+  const survivors = [0, 1, 2].filter((i) => i !== v);
+  const survivorsAt = poller.since(agreed, survivors);
+  t.not(survivorsAt, null, 'the survivors name the agreed master to the end');
+  const survivorsMs = survivorsAt! - killedAt;
   t.true(c.replicas.some((r) => r.port === newPort), `the new master ${newPort} is one of the replicas`);
   await waitFor(async () => (await role(newPort))[0] === 'master', { timeout: 20_000, what: 'the new master reporting ROLE master' });
+  await poller.seenMaster(newPort);
+  await poller.stop();
   for (const r of c.replicas.filter((x) => x.port !== newPort)) {
+    let last: string[] = [];
+    // A replica left pointing elsewhere is fixed by +fix-slave-config, which waits 4 hello periods.
     await waitFor(
       async () => {
-        const rr = await role(r.port);
-        return rr[0] === 'slave' && rr[2] === String(newPort);
+        last = await role(r.port);
+        return last[0] === 'slave' && last[2] === String(newPort);
       },
-      { timeout: 20_000, what: `replica ${r.port} following ${newPort}` },
-    );
+      { timeout: 30_000, what: `replica ${r.port} following ${newPort}` },
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; ROLE ${JSON.stringify(last)} after ${Date.now() - killedAt} ms`);
+    });
   }
 
   const after = await Promise.all(nodes.map((n) => flushedEpochs(t, n)));
@@ -252,7 +393,19 @@ async function crashScenario(
     }),
   );
   for (const [epoch, count] of perEpoch) t.true(count <= 1, `epoch ${epoch}: ${count} +promoted-slave`);
-  t.log(`${impl} ${state}: died after ${died.event} (${died.state}); converged in ${convergedMs} ms; ${promotions} promotion(s); epochs ${epochBefore}→${Math.max(...after.map((e) => e.current))}`);
+  // the timeline, for a reader of a verbose run: who did what, in ms since the master's kill
+  nodes.forEach((n, i) =>
+    n.history.forEach((evs, run) =>
+      t.log(
+        `  sentinel ${i}${i === v ? (run === 0 ? ' (killed)' : ' (restarted)') : ''}: ` +
+          evs
+            .filter((e) => e.at >= killedAt && !/^[+-](sdown|odown|slave|sentinel|reboot)$/.test(e.channel) || /odown|switch|config-update/.test(e.channel))
+            .map((e) => `${e.channel}@${e.at - killedAt}`)
+            .join(' '),
+      ),
+    ),
+  );
+  t.log(`${impl} ${state}: died after ${died.event} (${died.state}${promotedBeforeDeath ? ', a replica already master' : ''}), saved the ${savedMaster} master; restarted in ${restartMs} ms; survivors switched at ${survivorsMs} ms; converged in ${convergedMs} ms; ${promotions} +promoted-slave, ${poller.promotions()} replica(s) turned master, at most ${poller.mostMasters()} at once; epochs ${epochBefore}→${Math.max(...after.map((e) => e.current))}`);
   return {
     convergedMs,
     promotions,
@@ -263,6 +416,12 @@ async function crashScenario(
     published,
     onDisk,
     restartedWith,
+    restartMs,
+    savedMaster,
+    promotedBeforeDeath,
+    dataPromotions: poller.promotions(),
+    mostMasters: poller.mostMasters(),
+    survivorsMs,
   };
 }
 
@@ -282,8 +441,9 @@ const method = (s: FailoverState): string => {
 };
 
 const say = (o: Outcome): string =>
-  `died after ${o.diedAfter} (${o.diedIn}); converged in ${ms(o.convergedMs)}; ` +
-  `${o.promotions} promotion${o.promotions === 1 ? '' : 's'}; epochs ${o.epochBefore}→${o.epochAfter}`;
+  `Leader died after ${o.diedAfter} (${o.diedIn}${o.promotedBeforeDeath ? ', a replica already promoted' : ''}). ` +
+  `All 3 agreed in ${ms(o.convergedMs)} (the 2 survivors in ${ms(o.survivorsMs)}; the restart listened after ${ms(o.restartMs)}); ` +
+  `${o.dataPromotions} promotion${o.dataPromotions === 1 ? '' : 's'} (${o.promotions} announced); epochs ${o.epochBefore}→${o.epochAfter}.`;
 
 for (const state of FAILOVER_STATES) {
   test.serial(`crash: the failover leader killed in ${state} and restarted, Argus and redis-sentinel`, async (t) => {
@@ -304,14 +464,26 @@ for (const state of FAILOVER_STATES) {
         method: method(state),
         argusConvergedMs: argus.convergedMs,
         sentinelConvergedMs: redis.convergedMs,
-        argusPromotions: argus.promotions,
-        sentinelPromotions: redis.promotions,
+        argusPromotions: argus.dataPromotions,
+        sentinelPromotions: redis.dataPromotions,
+        argusPromotedSlaveEvents: argus.promotions,
+        sentinelPromotedSlaveEvents: redis.promotions,
+        argusMostMastersAtOnce: argus.mostMasters,
+        sentinelMostMastersAtOnce: redis.mostMasters,
+        argusPromotedBeforeDeath: String(argus.promotedBeforeDeath),
+        sentinelPromotedBeforeDeath: String(redis.promotedBeforeDeath),
         argusEpochs: `${argus.epochBefore}→${argus.epochAfter}`,
         sentinelEpochs: `${redis.epochBefore}→${redis.epochAfter}`,
+        argusSurvivorsSwitchedMs: argus.survivorsMs,
+        sentinelSurvivorsSwitchedMs: redis.survivorsMs,
+        argusRestartMs: argus.restartMs,
+        sentinelRestartMs: redis.restartMs,
         argusDiedIn: argus.diedIn,
         sentinelDiedIn: redis.diedIn,
         argusDiedAfter: argus.diedAfter,
         sentinelDiedAfter: redis.diedAfter,
+        argusSavedMaster: argus.savedMaster,
+        sentinelSavedMaster: redis.savedMaster,
         argusKilledEpochPublishedSavedRestarted: `${argus.published}/${argus.onDisk}/${argus.restartedWith}`,
         sentinelKilledEpochPublishedSavedRestarted: `${redis.published}/${redis.onDisk}/${redis.restartedWith}`,
       },
