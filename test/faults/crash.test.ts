@@ -318,6 +318,15 @@ async function crashScenario(
   t.regex(saved, new RegExp(`^sentinel monitor ${NAME} 127\\.0\\.0\\.1 \\d+ 2$`, 'm'), 'the dead sentinel still monitors the master');
   t.regex(saved, /^sentinel current-epoch \d+$/m, 'and saved its current epoch');
   const onDisk = savedEpochs(saved, NAME).current ?? 0;
+  // What it told its subscribers it had done is on disk (sentinel.c flushes before the event):
+  // a promotion it announced, with its config epoch, survives the kill.
+  const announced = victim.events.events.filter((e) => e.channel === '+promoted-slave').at(-1);
+  if (announced) {
+    const promotedPort = announced.text.split(' ')[3];
+    const epoch = Math.max(...promotionsByEpoch(victim.events.events, before[v]!.current).keys());
+    t.regex(saved, new RegExp(`^sentinel monitor ${NAME} 127\\.0\\.0\\.1 ${promotedPort} `, 'm'), 'the announced promotion is in the saved config');
+    t.true((savedEpochs(saved, NAME).config ?? 0) >= epoch, `and its config epoch ${epoch}`);
+  }
   const savedPort = Number(new RegExp(`^sentinel monitor ${NAME} 127\\.0\\.0\\.1 (\\d+) `, 'm').exec(saved)?.[1]);
   t.true(onDisk >= before[v]!.current, `saved epoch ${onDisk} not below ${before[v]!.current}`);
   // the survivors, right after the kill
