@@ -391,17 +391,6 @@ async function crashScenario(
   // still one answer after the epochs were read: nothing moved again
   t.deepEqual(await masterAddrs(nodes), [agreed, agreed, agreed], 'the sentinels still agree');
 
-  const perEpoch = new Map<number, number>();
-  let promotions = 0;
-  nodes.forEach((n, i) =>
-    n.history.forEach((evs, run) => {
-      for (const [epoch, count] of promotionsByEpoch(evs, run === 0 ? before[i]!.current : onDisk)) {
-        perEpoch.set(epoch, (perEpoch.get(epoch) ?? 0) + count);
-        promotions += count;
-      }
-    }),
-  );
-  for (const [epoch, count] of perEpoch) t.true(count <= 1, `epoch ${epoch}: ${count} +promoted-slave`);
   // the timeline, for a reader of a verbose run: who did what, in ms since the master's kill
   nodes.forEach((n, i) =>
     n.history.forEach((evs, run) =>
@@ -414,6 +403,17 @@ async function crashScenario(
       ),
     ),
   );
+  const perEpoch = new Map<number, number>();
+  let promotions = 0;
+  nodes.forEach((n, i) =>
+    n.history.forEach((evs, run) => {
+      for (const [epoch, count] of promotionsByEpoch(evs, run === 0 ? before[i]!.current : onDisk)) {
+        perEpoch.set(epoch, (perEpoch.get(epoch) ?? 0) + count);
+        promotions += count;
+      }
+    }),
+  );
+  for (const [epoch, count] of perEpoch) t.true(count <= 1, `epoch ${epoch}: ${count} +promoted-slave`);
   t.log(`${impl} ${state}: died after ${died.event} (${died.state}${promotedBeforeDeath ? ', a replica already master' : ''}), saved the ${savedMaster} master; restarted in ${restartMs} ms; survivors switched at ${survivorsMs} ms; converged in ${convergedMs} ms; ${promotions} +promoted-slave, ${poller.promotions()} replica(s) turned master, at most ${poller.mostMasters()} at once; epochs ${epochBefore}→${Math.max(...after.map((e) => e.current))}`);
   return {
     convergedMs,

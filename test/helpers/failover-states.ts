@@ -85,15 +85,19 @@ export function lastFailoverStep(events: readonly SeenEvent[], log = ''): { even
 
 /**
  * Promotions per epoch in one sentinel's event stream: a `+promoted-slave` belongs to the epoch
- * of the last `+new-epoch` the same sentinel published before it (`startEpoch` when none: the
- * epoch it started with). The event itself carries no epoch.
+ * of that sentinel's failover, the `+new-epoch` just before its last `+try-failover`
+ * (`startEpoch` + 1 when the stream holds none: a failover started before the stream did). The
+ * event carries no epoch, and a leader may adopt a higher one from a rival's vote request while
+ * its own failover goes on.
  */
 export function promotionsByEpoch(events: readonly SeenEvent[], startEpoch: number): Map<number, number> {
   const out = new Map<number, number>();
-  let epoch = startEpoch;
+  let latest = startEpoch;
+  let failoverEpoch = startEpoch + 1;
   for (const e of events) {
-    if (e.channel === '+new-epoch') epoch = Math.max(epoch, Number(e.text));
-    else if (e.channel === '+promoted-slave') out.set(epoch, (out.get(epoch) ?? 0) + 1);
+    if (e.channel === '+new-epoch') latest = Math.max(latest, Number(e.text));
+    else if (e.channel === '+try-failover') failoverEpoch = latest;
+    else if (e.channel === '+promoted-slave') out.set(failoverEpoch, (out.get(failoverEpoch) ?? 0) + 1);
   }
   return out;
 }
