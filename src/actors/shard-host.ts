@@ -9,7 +9,8 @@
  * MasterFacts: what the config rewrite writes and what GET-MASTER-ADDR-BY-NAME answers). Operator
  * changes flow down (MonitorControl calls, applyConfig, globals); facts flow up in batches only
  * when they change: they are applied first, then a flush is requested, then the events are
- * published, so a client that asks for the master's address after `+switch-master` gets the new one.
+ * published (once that flush is on disk), so a client that asks for the master's address after
+ * `+switch-master` gets the new one, and a sentinel killed after an event restarts knowing it.
  *
  * A shard thread is spawned with its first master (a sentinel watching nothing runs no shard).
  * One that exits or throws is restarted and its masters are added back from the main thread's
