@@ -9,7 +9,8 @@
  * MasterFacts: what the config rewrite writes and what GET-MASTER-ADDR-BY-NAME answers). Operator
  * changes flow down (MonitorControl calls, applyConfig, globals); facts flow up in batches only
  * when they change: they are applied first, then a flush is requested, then the events are
- * published, so a client that asks for the master's address after `+switch-master` gets the new one.
+ * published (once that flush is on disk), so a client that asks for the master's address after
+ * `+switch-master` gets the new one, and a sentinel killed after an event restarts knowing it.
  *
  * A shard thread is spawned with its first master (a sentinel watching nothing runs no shard).
  * One that exits or throws is restarted and its masters are added back from the main thread's
@@ -139,6 +140,9 @@ export class ShardHost implements MonitorControl {
   readonly #epoch = new SharedEpoch();
   #nextGen = 1;
   #freshReplies = 0;
+  /** batches whose events wait for their config save (#onBatch), in arrival order; 0 = none */
+  #eventsWaiting = 0;
+  #eventsChain: Promise<void> = Promise.resolve();
   /**
    * Per `<master> <runid>`: the last hello a peer published to our port that went on to the
    * shard, and when any hello of that peer about that master last arrived. A peer repeats its
@@ -548,20 +552,36 @@ export class ShardHost implements MonitorControl {
     this.#freshReplies += b.freshReplies;
     for (const { ms, at } of b.stalls) this.#tilt.stall(shard.index, ms, at);
     if (b.freshSince !== null) this.#tilt.freshness(shard.index, b.freshSince);
-    if (b.flushRequested || b.crash) this.#opts.saveConfig().catch(() => {});
+    const saved = b.flushRequested || b.crash ? this.#opts.saveConfig().catch(() => {}) : null;
     if (b.forgetSentinels.length > 0) this.#forgetHellos();
     for (const runid of b.forgetSentinels) {
       for (const other of this.#shards) if (other !== shard) this.#call(other, 'forgetSentinel', (c) => c.forgetSentinel(runid));
     }
     for (const argv of b.scripts) this.#opts.clientReconfig?.(argv);
-    // the exit waits for the replies of calls this shard answered before it crashed (SENTINEL
-    // FAILOVER's +OK, which came on the other port): those clients get them first
-    if (b.crash) void shard.callsSettled().then(() => this.#opts.crash?.());
-    for (const e of b.events) {
-      // after REMOVE (`-monitor` is out), a batch still in flight says nothing more about it
-      if (e.master !== null && !state.masters.has(e.master)) continue;
-      events.publish(e.level, e.type, e.text, e.master);
+    const publish = (): void => {
+      for (const e of b.events) {
+        // after REMOVE (`-monitor` is out), a batch still in flight says nothing more about it
+        if (e.master !== null && !state.masters.has(e.master)) continue;
+        events.publish(e.level, e.type, e.text, e.master);
+      }
+    };
+    // What a batch announces that the config file records (a promotion's config epoch, a
+    // switch) is published once it is on disk, as sentinel.c flushes before its event: a
+    // sentinel killed right after `+promoted-slave` restarts knowing the promotion. Later
+    // batches wait their turn, so events keep their order.
+    if (saved === null && this.#eventsWaiting === 0) publish();
+    else {
+      this.#eventsWaiting++;
+      this.#eventsChain = this.#eventsChain
+        .then(() => saved)
+        .then(publish)
+        .catch((e: unknown) => this.#opts.log('warning', `Publishing a shard's events failed: ${errorText(e)}`))
+        .finally(() => this.#eventsWaiting--);
     }
+    // the exit waits for the replies of calls this shard answered before it crashed (SENTINEL
+    // FAILOVER's +OK, which came on the other port): those clients get them first; and for the
+    // events before the crash, which the log shows as redis-sentinel's does
+    if (b.crash) void Promise.all([shard.callsSettled(), this.#eventsChain]).then(() => this.#opts.crash?.());
     // a raised epoch or a TILT change reaches the other shards now, not at the next tick; the
     // shard that stalled hears back in any case (it holds a local TILT until then)
     const pushed = (raised || b.stalls.length > 0) && this.syncGlobals();

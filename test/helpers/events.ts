@@ -15,6 +15,7 @@ export interface SeenEvent {
 export class EventRecorder {
   readonly events: SeenEvent[] = [];
   #stopped = false;
+  #listeners = new Set<(e: SeenEvent) => void>();
 
   private constructor(readonly client: RawClient) {}
 
@@ -39,8 +40,12 @@ export class EventRecorder {
         return;
       }
       if (!Array.isArray(v)) continue;
-      if (v[0] === 'pmessage') this.events.push({ channel: String(v[2]), text: String(v[3]), at: Date.now() });
-      else if (v[0] === 'message') this.events.push({ channel: String(v[1]), text: String(v[2]), at: Date.now() });
+      let e: SeenEvent | null = null;
+      if (v[0] === 'pmessage') e = { channel: String(v[2]), text: String(v[3]), at: Date.now() };
+      else if (v[0] === 'message') e = { channel: String(v[1]), text: String(v[2]), at: Date.now() };
+      if (e === null) continue;
+      this.events.push(e);
+      for (const l of this.#listeners) l(e);
     }
   }
 
@@ -51,6 +56,16 @@ export class EventRecorder {
       timeout,
       what: `${channel} ${re}`,
     });
+  }
+
+  /**
+   * Calls `listener` synchronously for every event from now on, for tests that must act on an
+   * event at once (a fault injected in a state that lasts one tick), not at the next poll.
+   * Returns the unsubscribe.
+   */
+  onEvent(listener: (e: SeenEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   count(channel: string, match: RegExp = /.*/): number {

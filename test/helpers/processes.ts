@@ -211,3 +211,22 @@ export async function startSentinel(
     },
   };
 }
+
+/**
+ * Starts `impl` again from a sentinel's own config file, in its own directory (so on its own
+ * port, from the `port` line): what a supervisor does after the process died. The caller stops
+ * the new process; the directory stays the old handle's to remove.
+ */
+export async function restartSentinel(old: SentinelProc, impl: 'argus' | 'redis', timeout = 15_000): Promise<Proc> {
+  const proc =
+    impl === 'argus'
+      ? spawnProc(process.execPath, [ARGUS_BIN, old.configPath], old.port, old.dir)
+      : spawnProc(REDIS_SENTINEL, [old.configPath], old.port, old.dir);
+  try {
+    await waitForPort(old.port, timeout);
+  } catch (e) {
+    await proc.stop();
+    throw new Error(`${impl} did not restart from ${old.configPath}: ${String(e)}; ${proc.stdout().slice(-500)}${proc.stderr()}`);
+  }
+  return proc;
+}
