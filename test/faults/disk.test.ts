@@ -40,6 +40,15 @@ async function shareMaster(t: ExecutionContext): Promise<Proc> {
 }
 
 /** A sentinel with its config in `dir`, its first save done and the master seen. */
+/** a temp dir per implementation, removed at teardown */
+function tempDirs(t: ExecutionContext, prefix: string): string[] {
+  return IMPLS.map(() => {
+    const tmp = tempDir(prefix);
+    t.teardown(tmp.cleanup);
+    return tmp.dir;
+  });
+}
+
 async function side(t: ExecutionContext, impl: Impl, port: number, dir: string, extra = ''): Promise<Side> {
   // a name per implementation: each ignores the other's hellos, so no peer adds a rewrite
   const master = `disk-${impl}`;
@@ -252,11 +261,7 @@ async function startOnExisting(impl: Impl, configPath: string, dir: string): Pro
 
 test.serial('disk: config file replaced by a directory: clear error, no crash, state kept; a restart is a FATAL naming the path', async (t) => {
   const server = await shareMaster(t);
-  const dirs = IMPLS.map(() => {
-    const tmp = tempDir('argus-disk-dir-');
-    t.teardown(tmp.cleanup);
-    return tmp.dir;
-  });
+  const dirs = tempDirs(t, 'argus-disk-dir-');
   const sides = await Promise.all(IMPLS.map((impl, i) => side(t, impl, server.port, dirs[i]!)));
   const logFrom = sides.map((s) => s.sentinel.stdout().length);
   for (const s of sides) {
@@ -304,11 +309,7 @@ test.serial('disk: config file replaced by a directory: clear error, no crash, s
 
 test.serial('disk: config file bind-mounted onto itself (rename EBUSY): clear error, file intact, saved once unmounted', async (t) => {
   const server = await shareMaster(t);
-  const dirs = IMPLS.map(() => {
-    const tmp = tempDir('argus-disk-bind-');
-    t.teardown(tmp.cleanup);
-    return tmp.dir;
-  });
+  const dirs = tempDirs(t, 'argus-disk-bind-');
   const sides = await Promise.all(IMPLS.map((impl, i) => side(t, impl, server.port, dirs[i]!)));
   const [argus] = sides as [Side, Side];
   const before = sides.map((s) => readFileSync(s.path));

@@ -3,15 +3,11 @@
  * outside: through the events the leader publishes. For fault tests that stop the leader in a
  * given state.
  */
+import type { FailoverState as AnyFailoverState } from '../../src/sentinel/instance.js';
 import type { SeenEvent } from './events.js';
 
-export type FailoverState =
-  | 'wait_start'
-  | 'select_slave'
-  | 'send_slaveof_noone'
-  | 'wait_promotion'
-  | 'reconf_slaves'
-  | 'update_config';
+/** a state a failover is in (not `none`) */
+export type FailoverState = Exclude<AnyFailoverState, 'none'>;
 
 /** The states in the order a failover goes through them; `switched` is after update_config. */
 export const FAILOVER_STATES: readonly FailoverState[] = [
