@@ -464,7 +464,7 @@ export async function run(args: string[] = []): Promise<void> {
         id: 'soak/random-restarts',
         group: 'Soak',
         fault:
-          `${o.minutes} minute${o.minutes === 1 ? "" : "s"} of random faults (seed ${o.seed}): every ${o.everyS} s a master or replica of ${o.masters} groups × ${o.replicas} replicas ` +
+          `${o.minutes} minute${o.minutes === 1 ? '' : 's'} of random faults (seed ${o.seed}): every ${o.everyS} s a master or replica of ${o.masters} groups × ${o.replicas} replicas ` +
           `is killed and restarted later, hung and continued, or restarted at once`,
         holds: 'RSS, open descriptors and links stay flat (no growth beyond noise), failovers keep completing',
         argus: describe(a, o.minutes),
