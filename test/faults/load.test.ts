@@ -340,9 +340,10 @@ test.serial('load: a failover with 1000 looping clients, 450 reading and 50 stal
   t.timeout(170_000);
   const argus = await measure(t, 'argus');
   const redis = await measure(t, 'redis');
-  // lower is better: how much longer the loaded failover took than the unloaded one; a single
-  // failover moves by up to a second either way (SWITCH_SLACK_MS), so only a wide gap counts
-  const v = compareLower(argus.ratio, redis.ratio, 0.25);
+  // Lower is better: how soon the loaded sentinel named the new master, same load, same run. The
+  // ratio to one unloaded failover is recorded but does not decide: Sentinel's once-a-second
+  // polling alone moves it by ±30 % (0.77–1.34 measured for each kind while this was written).
+  const v = compareLower(argus.loadedMs, redis.loadedMs, 0.2);
   const figures = (p: string, r: Result) =>
     Object.fromEntries(Object.entries(r).map(([k, x]) => [`${p}${k[0]!.toUpperCase()}${k.slice(1)}`, Number.isFinite(x) ? Math.round(x * 100) / 100 : null]));
   recordScore({
