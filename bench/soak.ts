@@ -23,7 +23,7 @@
  * scorecard row `soak/random-restarts` (unless --no-score), its verdict from RSS and descriptor
  * growth compared between the two.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { rng } from './lib/faults.js';
 import { intFlag, stringFlags } from './lib/flags.js';
 import { Fleet, sleep, type RedisServer } from './lib/fleet.js';
@@ -92,6 +92,9 @@ interface Sentinel {
   stream: EventStream;
   /** PING round trips (ms) since the last sample */
   pings: number[];
+  /** descriptors at the first sample, and whether their growth was already shown */
+  fdsFirst: number | null;
+  fdsShown: boolean;
   pingErrors: number;
 }
 
@@ -148,7 +151,7 @@ async function startFamily(impl: Impl, o: Options, random: () => number): Promis
       if (e.channel === '+switch-master') family.switches.add(e.payload);
       if (e.channel === '+tilt') family.tilts++;
     });
-    family.sentinels.push({ mon, httpPort, querier: new Querier(mon.port), stream, pings: [], pingErrors: 0 });
+    family.sentinels.push({ mon, httpPort, querier: new Querier(mon.port), stream, pings: [], pingErrors: 0, fdsFirst: null, fdsShown: false });
   }
   return family;
 }
@@ -201,6 +204,26 @@ function fdCount(pid: number): number {
   }
 }
 
+/** What a process's descriptors are, counted by kind (socket, pipe, anon_inode:[eventfd], a file …). */
+function fdKinds(pid: number): string {
+  const kinds = new Map<string, number>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      let target: string;
+      try {
+        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const kind = target.replace(/:\[\d+\]$/, '');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+  } catch {
+    return '(gone)';
+  }
+  return [...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
 /**
  * prom-client samples the event loop with a 10 ms timer (its default eventLoopMonitoringPrecision),
  * so an idle loop reads ~10 ms: the lag is what comes on top of it.
@@ -237,7 +260,22 @@ async function countLinks(f: Family): Promise<{ links: number; up: number }> {
   return { links, up };
 }
 
+/** The first time a sentinel holds 2 × FD_NOISE descriptors more than at the start (a reconnect storm holds a few): what they are, to find a leak by. */
+function noteFdGrowth(f: Family, tS: number): void {
+  for (const [i, s] of f.sentinels.entries()) {
+    const n = fdCount(s.mon.pid);
+    s.fdsFirst ??= n;
+    if (s.fdsShown || n - s.fdsFirst <= 2 * FD_NOISE) continue;
+    s.fdsShown = true;
+    process.stdout.write(`${IMPL_NAME[f.impl]} sentinel ${i} (pid ${s.mon.pid}) at ${tS.toFixed(0)} s: ${s.fdsFirst} → ${n} descriptors: ${fdKinds(s.mon.pid)}\n`);
+    // the log lines that may say why (a thread restarted, an error), before the temp dir goes
+    const why = s.mon.logTail(5_000).split('\n').filter((l) => /shard|thread|worker|error|exit|restart|leak/i.test(l)).slice(-10);
+    for (const l of why) process.stdout.write(`  ${l}\n`);
+  }
+}
+
 async function sample(f: Family, tS: number): Promise<Sample> {
+  noteFdGrowth(f, tS);
   const rss = f.sentinels.map((s) => rssKiB(processTree(s.mon.pid)) / 1024);
   const pings = f.sentinels.flatMap((s) => s.pings.splice(0));
   const metrics = await Promise.all(f.sentinels.map((s) => (s.httpPort === null ? null : argusMetrics(s.httpPort))));
