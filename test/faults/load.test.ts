@@ -56,7 +56,7 @@ const BRIEF_SLACK_MS = 500;
 /**
  * Its whole failover (+switch-master) gets more slack: the leader steps on from promotion to
  * reconfiguration to the switch as INFO replies come in, once a second, and the other replica's
- * resync adds its own time, so one unloaded failover differs from the next by up to ~3 s here
+ * resync adds its own time, so one unloaded failover differs from the next by a second or more here
  * (measured 2.1–3.3 s for Argus, 3.3–4.4 s for redis-sentinel, unloaded and steered, on this 2-core box).
  */
 const SWITCH_SLACK_MS = 3_000;
