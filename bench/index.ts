@@ -13,6 +13,7 @@ import { run as httpScrape } from './http-scrape.js';
 import { run as latency } from './latency.js';
 import { run as linkFloor } from './link-floor.js';
 import { run as scriptSpawn } from './script-spawn.js';
+import { run as soak } from './soak.js';
 import { run as startup } from './startup.js';
 import { run as threadMessages } from './thread-messages.js';
 
@@ -28,6 +29,7 @@ const BENCHES: Readonly<Record<string, (args: string[]) => Promise<void>>> = {
   'fleet-sim': fleetSim,
   'client-load': clientLoad,
   'http-scrape': httpScrape,
+  soak,
 };
 
 /** Leading words name benchmarks; everything from the first `-`-word on goes to each of them. */
