@@ -28,8 +28,7 @@ const HOLD_MS = 16_000;
 const TICK_MS = 1_000;
 
 /** compareLower, but a difference under one tick is 'same': one run's phase, not a property. */
-const verdictOf = (argusMs: number, sentinelMs: number): Verdict =>
-  Math.abs(argusMs - sentinelMs) < TICK_MS ? 'same' : compareLower(argusMs, sentinelMs);
+const verdictOf = (argusMs: number, sentinelMs: number): Verdict => compareLower(argusMs, sentinelMs, 0.1, TICK_MS);
 const SENTINELS = ['s1', 's2', 's3'] as const;
 type SentinelName = (typeof SENTINELS)[number];
 

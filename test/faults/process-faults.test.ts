@@ -50,9 +50,7 @@ const TICK_MS = 100;
  * Lower is better, for figures measured once per run: two figures less than a tick apart are
  * within the scheduling noise of a loaded 2-core machine, so they count as the same.
  */
-function verdictMs(argus: number, sentinel: number, tolerance = 0.1): Verdict {
-  return Math.abs(argus - sentinel) < TICK_MS ? 'same' : compareLower(argus, sentinel, tolerance);
-}
+const verdictMs = (argus: number, sentinel: number, tolerance = 0.1): Verdict => compareLower(argus, sentinel, tolerance, TICK_MS);
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

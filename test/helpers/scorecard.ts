@@ -45,10 +45,15 @@ export function recordScore(row: ScoreRow): void {
 /** ms, rounded for reading: 1234.5 → "1235 ms", null → "never" */
 export const ms = (v: number | null): string => (v === null ? 'never' : `${Math.round(v)} ms`);
 
-/** Lower is better: which side won, with `tolerance` as the margin that still counts as the same. */
-export function compareLower(argus: number | null, sentinel: number | null, tolerance = 0.1): Verdict {
+/**
+ * Lower is better: which side won, with `tolerance` as the relative margin that still counts as
+ * the same, and `floorMs` an absolute one: two figures closer than one tick of what both poll
+ * are one run's phase, not a difference between the implementations.
+ */
+export function compareLower(argus: number | null, sentinel: number | null, tolerance = 0.1, floorMs = 0): Verdict {
   if (argus === null) return sentinel === null ? 'same' : 'worse';
   if (sentinel === null) return 'better';
+  if (Math.abs(argus - sentinel) < floorMs) return 'same';
   if (argus < sentinel * (1 - tolerance)) return 'better';
   return argus <= sentinel * (1 + tolerance) ? 'same' : 'worse';
 }
