@@ -23,13 +23,18 @@ const run = promisify(execFile);
 /** A raw client that records every byte received. */
 class RawClient {
   readonly socket: Socket;
-  data = Buffer.alloc(0);
+  /** what arrived, chunk by chunk: joined when read, so 20 MB of replies is not copied per chunk */
+  #chunks: Buffer[] = [];
+  #received = 0;
   closed = false;
   readonly ready: Promise<void>;
 
   constructor(port: number, opts: { localAddress?: string } = {}) {
     this.socket = connect({ port, host: '127.0.0.1', ...opts });
-    this.socket.on('data', (d: Buffer) => (this.data = Buffer.concat([this.data, d])));
+    this.socket.on('data', (d: Buffer) => {
+      this.#chunks.push(d);
+      this.#received += d.length;
+    });
     this.socket.on('close', () => (this.closed = true));
     this.socket.on('error', () => {});
     this.ready = new Promise((r) => this.socket.once('connect', () => r()));
@@ -40,13 +45,18 @@ class RawClient {
     this.socket.write(typeof s === 'string' ? Buffer.from(s, 'latin1') : s);
   }
 
+  get data(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks)];
+    return this.#chunks[0] ?? Buffer.alloc(0);
+  }
+
   text(): string {
     return this.data.toString('latin1');
   }
 
   /** Waits until `n` bytes arrived and returns them all. */
   async bytes(n: number, what = `${n} bytes`): Promise<string> {
-    await waitFor(() => this.data.length >= n, { what });
+    await waitFor(() => this.#received >= n, { what });
     return this.text();
   }
 
