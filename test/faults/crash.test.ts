@@ -88,7 +88,7 @@ interface Outcome {
   mostMasters: number;
   /** ms from starting the process again until it listened */
   restartMs: number;
-  /** redis-sentinel only: a replica still not following the agreed master 30 s on (what it reported) */
+  /** redis-sentinel only: what did not settle (a replica not following the agreed master 30 s on, a later failover) */
   stuck: string | null;
 }
 
@@ -396,7 +396,13 @@ async function crashScenario(
   t.true(after[v]!.current >= published, `the restarted sentinel's epoch ${after[v]!.current} is not below the ${published} it published before dying`);
   t.true(after[v]!.current >= onDisk, 'nor below what it had saved');
   // still one answer after the epochs were read: nothing moved again
-  t.deepEqual(await masterAddrs(nodes), [agreed, agreed, agreed], 'the sentinels still agree');
+  const still = await masterAddrs(nodes);
+  if (impl === 'argus') t.deepEqual(still, [agreed, agreed, agreed], 'the sentinels still agree');
+  else if (still.some((a) => a !== agreed)) {
+    // seen with redis-sentinel after a kill in update_config: a second failover moved them on
+    const moved = `the sentinels later named ${[...new Set(still)].join(', ')} instead of ${agreed} (another failover)`;
+    stuck = stuck === null ? moved : `${stuck}; ${moved}`;
+  }
 
   // the timeline, for a reader of a verbose run: who did what, in ms since the master's kill
   nodes.forEach((n, i) =>
@@ -482,7 +488,7 @@ for (const state of FAILOVER_STATES) {
         (UNREACHABLE[state] ? ` ${UNREACHABLE[state]}` : ''),
       holds: 'All 3 sentinels agree on one master that is the only master among the data nodes; no epoch goes down; the saved config loads; at most one promotion per epoch.',
       argus: say(argus) + notCompared,
-      sentinel: say(redis) + (redis.stuck === null ? '' : ` Data nodes not converged: ${redis.stuck}.`),
+      sentinel: say(redis) + (redis.stuck === null ? '' : ` Not settled: ${redis.stuck}.`),
       verdict: redis.stuck !== null ? 'better' : samePath ? compareLower(argus.convergedMs, redis.convergedMs, 0.15) : 'same',
       figures: {
         method: method(state),
