@@ -71,6 +71,12 @@ export class LinkConnection {
   private waiters: Waiter[] = [];
   /** commands given in this turn of the event loop, as latin1 text, written together at its end */
   private outgoing = '';
+  /**
+   * Inside parser.execute: a pushed message's handler may end this connection (a hello that
+   * moves the master drops its links), and resetting redis-parser under its own loop makes it
+   * read a null buffer, so the reset waits for execute to return.
+   */
+  private parsing = false;
   private connectTimer: NodeJS.Timeout | null = null;
 
   constructor(target: ConnectionTarget, events: ConnectionEvents) {
@@ -153,7 +159,13 @@ export class LinkConnection {
     socket.once(tls ? 'secureConnect' : 'connect', () => this.onReady());
     socket.on('data', (chunk: Buffer) => {
       this.lastActivity = this.clock.monotonic();
-      this.parser.execute(chunk);
+      this.parsing = true;
+      try {
+        this.parser.execute(chunk);
+      } finally {
+        this.parsing = false;
+      }
+      if (this.state === 'down') this.parser.reset();
     });
     socket.on('error', (e) => {
       this.lastError ??= e;
@@ -207,7 +219,7 @@ export class LinkConnection {
     this.clearConnectTimer();
     // Sentinel frees a link's connection at once (redisAsyncFree), without waiting for the peer.
     this.socket?.destroy();
-    this.parser.reset();
+    if (!this.parsing) this.parser.reset();
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w({ kind: 'closed', reason });

@@ -342,6 +342,30 @@ test.serial('InstanceLink: a stopped server leaves PING pending while another li
   t.is(a.link.pendingCommands, 0);
 });
 
+test.serial('InstanceLink: a message handler that closes the link mid-chunk ends it cleanly (the rest of the chunk is dropped)', async (t) => {
+  const p = await redis();
+  let link: InstanceLink | null = null;
+  const rec = makeLink(p.port, {
+    // as a hello that moves the master does: its links are dropped from inside the handler
+    onMessage: (channel, message) => {
+      rec.messages.push([channel, message]);
+      link?.close('pc', 'closed by handler');
+    },
+  });
+  link = rec.link;
+  await connected(rec);
+  await waitFor(async () => {
+    const r = await rec.link.send('PUBSUB', ['NUMSUB', '__sentinel__:hello']);
+    return r.kind === 'ok' && Array.isArray(r.value) && r.value[1] === 1;
+  }, { what: 'subscriber' });
+  // one transaction: both messages reach the subscriber in one write, so in one chunk
+  const replies = await rec.link.sendPipeline([['MULTI'], ['PUBLISH', '__sentinel__:hello', 'one'], ['PUBLISH', '__sentinel__:hello', 'two'], ['EXEC']]);
+  t.deepEqual(replies.map(value).at(-1), [1, 1]);
+  await waitFor(() => rec.link.state('pc') === 'down', { what: 'pc closed' });
+  t.deepEqual(rec.messages, [['__sentinel__:hello', 'one']], 'the message after the close is not delivered');
+  t.like(await rec.link.send('PING', []), { kind: 'ok', value: 'PONG' }, 'the process and the cc carry on');
+});
+
 test.serial('InstanceLink: a killed server is reported with a reason, sends fail at once, and a restart is reconnected', async (t) => {
   const p = await redis();
   const rec = makeLink(p.port);
