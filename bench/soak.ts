@@ -11,7 +11,7 @@
  *
  * Every `interval` seconds, per sentinel: RSS (VmRSS, all threads), open descriptors
  * (/proc/<pid>/fd), PING round trip from here (both kinds: a starved event loop answers late),
- * and for Argus its main thread's event-loop lag and active handles from /metrics
+ * and for Argus its main thread's event-loop lag, active handles and shard restarts from /metrics
  * (argus-http-port; prom-client resets the lag histogram at each scrape, so it covers the
  * interval). Per fleet: the sentinels' links, counted on every redis-server that is up (CLIENT
  * LIST, connections named `sentinel-*`), per server up, as a server that is down has none.
@@ -21,7 +21,7 @@
  * after the warm-up (the first quarter, at most 5 minutes: a JIT-compiling node process grows
  * then), descriptors and links first/last, lag percentiles and failovers, and is written as the
  * scorecard row `soak/random-restarts` (unless --no-score), its verdict from RSS and descriptor
- * growth compared between the two.
+ * growth, and any shard thread that died, compared between the two.
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 import { rng } from './lib/faults.js';
@@ -112,6 +112,8 @@ interface Sample {
   lagP50: number;
   lagP99: number;
   handles: number;
+  /** Argus: shard threads restarted since start, summed over the sentinels (a shard died) */
+  shardRestarts: number;
   failovers: number;
   tilts: number;
 }
@@ -231,13 +233,13 @@ function fdKinds(pid: number): string {
 const LAG_RESOLUTION_MS = 10;
 
 /** prom-client's figures from an Argus /metrics page: event-loop lag (ms), handles keeping the loop alive. */
-async function argusMetrics(httpPort: number): Promise<{ lagP50: number; lagP99: number; handles: number } | null> {
+async function argusMetrics(httpPort: number): Promise<{ lagP50: number; lagP99: number; handles: number; shardRestarts: number } | null> {
   try {
     const res = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(5_000) });
     const text = await res.text();
     const n = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
     const lag = (q: string) => Math.max(0, 1000 * n(new RegExp(`^nodejs_eventloop_lag_${q}_seconds (\\S+)$`, 'm')) - LAG_RESOLUTION_MS);
-    return { lagP50: lag('p50'), lagP99: lag('p99'), handles: n(/^nodejs_active_handles_total (\S+)$/m) };
+    return { lagP50: lag('p50'), lagP99: lag('p99'), handles: n(/^nodejs_active_handles_total (\S+)$/m), shardRestarts: n(/^argus_shard_restarts_total (\S+)$/m) };
   } catch {
     return null;
   }
@@ -293,6 +295,7 @@ async function sample(f: Family, tS: number): Promise<Sample> {
     lagP50: got.length ? max(got.map((m) => m.lagP50)) : Number.NaN,
     lagP99: got.length ? max(got.map((m) => m.lagP99)) : Number.NaN,
     handles: got.length ? got.reduce((a, m) => a + m.handles, 0) / got.length : Number.NaN,
+    shardRestarts: got.length ? got.reduce((a, m) => a + m.shardRestarts, 0) : Number.NaN,
     failovers: f.switches.size,
     tilts: f.tilts,
   };
@@ -355,6 +358,8 @@ interface Summary {
   lagP99: number;
   handlesFirst: number;
   handlesLast: number;
+  /** Argus only (NaN for redis-sentinel): the most seen in any sample, as a scrape may fail */
+  shardRestarts: number;
   failovers: number;
   tilts: number;
   faults: number;
@@ -383,6 +388,7 @@ function summarize(f: Family, warmupS: number): Summary {
     lagP99: max(ss.map((s) => s.lagP99).filter(Number.isFinite)),
     handlesFirst: first.handles,
     handlesLast: last.handles,
+    shardRestarts: max(ss.map((s) => s.shardRestarts).filter(Number.isFinite)),
     failovers: f.switches.size,
     tilts: f.tilts,
     faults: f.faults.kill + f.faults.hang + f.faults.restart,
@@ -390,15 +396,15 @@ function summarize(f: Family, warmupS: number): Summary {
   };
 }
 
-/** Growth that counts: RSS slope above noise, descriptors up by more than a few. */
-function grows(s: Summary): { rss: boolean; fds: boolean } {
-  return { rss: s.rssSlope > RSS_SLOPE_NOISE_MIB, fds: s.fdLast - s.fdFirst > FD_NOISE };
+/** What counts against a sentinel: RSS slope above noise, descriptors up by more than a few, a shard thread that died. */
+function grows(s: Summary): { rss: boolean; fds: boolean; crashed: boolean } {
+  return { rss: s.rssSlope > RSS_SLOPE_NOISE_MIB, fds: s.fdLast - s.fdFirst > FD_NOISE, crashed: s.shardRestarts > 0 };
 }
 
 function verdictOf(a: Summary, r: Summary): Verdict {
   const ga = grows(a);
   const gr = grows(r);
-  const score = (g: { rss: boolean; fds: boolean }) => Number(g.rss) + Number(g.fds);
+  const score = (g: ReturnType<typeof grows>) => Number(g.rss) + Number(g.fds) + Number(g.crashed);
   if (score(ga) > score(gr)) return 'worse';
   return score(ga) < score(gr) ? 'better' : 'same';
 }
@@ -407,7 +413,8 @@ const describe = (s: Summary, minutes: number): string =>
   `${minutes} min, ${s.faults} faults, ${s.failovers} failovers, ${s.tilts} TILT; RSS ${fmt(s.rssFirst, 1)}→${fmt(s.rssLast, 1)} MiB ` +
   `(max ${fmt(s.rssMax, 1)}, ${s.rssSlope >= 0 ? '+' : ''}${fmt(s.rssSlope, 2)} MiB/10 min), fds ${fmt(s.fdFirst)}→${fmt(s.fdLast)}, ` +
   `links ${s.linksFirst}→${s.linksLast} per servers up, PING p50 ${fmt(s.pingP50, 2)} ms / p99 ${fmt(s.pingP99, 1)} ms` +
-  (Number.isFinite(s.lagP99) ? `, event-loop lag p50 ${fmt(s.lagP50, 1)} / p99 ${fmt(s.lagP99, 1)} ms` : '') + '.';
+  (Number.isFinite(s.lagP99) ? `, event-loop lag p50 ${fmt(s.lagP50, 1)} / p99 ${fmt(s.lagP99, 1)} ms` : '') +
+  (Number.isFinite(s.shardRestarts) ? `, ${fmt(s.shardRestarts)} shard restarts` : '') + '.';
 
 export async function run(args: string[] = []): Promise<void> {
   let o: Options;
@@ -488,11 +495,11 @@ export async function run(args: string[] = []): Promise<void> {
     out(`\nsummary (RSS: mean of the ${SENTINELS} sentinels; slope after the first ${fmt(warmupS)} s; links: sentinel links on the servers up / servers up)`);
     table(
       ['monitor', 'RSS first', 'last', 'max MiB', 'MiB/10 min', 'fds first', 'last', 'links first', 'last', 'PING p50', 'p99 ms', 'lag p50', 'p99 ms',
-        'handles first', 'last', 'faults', 'failovers', 'TILT', 'PING errors'],
+        'handles first', 'last', 'shard restarts', 'faults', 'failovers', 'TILT', 'PING errors'],
       sums.map((s) => [
         IMPL_NAME[s.impl], fmt(s.rssFirst, 1), fmt(s.rssLast, 1), fmt(s.rssMax, 1), fmt(s.rssSlope, 2), fmt(s.fdFirst, 1), fmt(s.fdLast, 1),
         s.linksFirst, s.linksLast, fmt(s.pingP50, 2), fmt(s.pingP99, 1), fmt(s.lagP50, 1), fmt(s.lagP99, 1), fmt(s.handlesFirst), fmt(s.handlesLast),
-        String(s.faults), String(s.failovers), String(s.tilts), String(s.pingErrors),
+        fmt(s.shardRestarts), String(s.faults), String(s.failovers), String(s.tilts), String(s.pingErrors),
       ]),
     );
     const a = sums.find((s) => s.impl === 'argus');
@@ -504,7 +511,7 @@ export async function run(args: string[] = []): Promise<void> {
         fault:
           `${o.minutes} minute${o.minutes === 1 ? '' : 's'} of random faults (seed ${o.seed}): every ${o.everyS} s a master or replica of ${o.masters} groups × ${o.replicas} replicas ` +
           `is killed and restarted later, hung and continued, or restarted at once`,
-        holds: 'RSS, open descriptors and links stay flat (no growth beyond noise), failovers keep completing',
+        holds: 'RSS, open descriptors and links stay flat (no growth beyond noise), failovers keep completing, no thread dies',
         argus: describe(a, o.minutes),
         sentinel: describe(r, o.minutes),
         verdict: verdictOf(a, r),
@@ -516,6 +523,7 @@ export async function run(args: string[] = []): Promise<void> {
               [`${p}RssMiBPer10Min`, Number.isFinite(s.rssSlope) ? +s.rssSlope.toFixed(2) : null], [`${p}FdsFirst`, s.fdFirst], [`${p}FdsLast`, s.fdLast],
               [`${p}Failovers`, s.failovers], [`${p}Tilts`, s.tilts], [`${p}PingP99Ms`, +s.pingP99.toFixed(1)],
               [`${p}LoopLagP99Ms`, Number.isFinite(s.lagP99) ? +s.lagP99.toFixed(1) : null],
+              [`${p}ShardRestarts`, Number.isFinite(s.shardRestarts) ? s.shardRestarts : null],
             ];
           }),
         ),

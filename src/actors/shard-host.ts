@@ -206,11 +206,12 @@ export class ShardHost implements MonitorControl {
   }
 
   /** The shards' lines of INFO argus. */
-  processStats(): Pick<ArgusProcessStats, 'shards' | 'shardsRunning' | 'threadBatches' | 'threadBatchBytes' | 'threadCalls'> {
-    const { running, traffic } = this.stats();
+  processStats(): Pick<ArgusProcessStats, 'shards' | 'shardsRunning' | 'shardRestarts' | 'threadBatches' | 'threadBatchBytes' | 'threadCalls'> {
+    const { running, traffic, restarts } = this.stats();
     return {
       shards: this.#shards.length,
       shardsRunning: running,
+      shardRestarts: restarts.reduce((a, b) => a + b, 0),
       threadBatches: traffic.batches,
       threadBatchBytes: traffic.batchBytes,
       threadCalls: traffic.calls,

@@ -64,6 +64,7 @@ export function argusSection(ctx: SentinelContext): string {
     ['argus_version', ARGUS_VERSION],
     ['argus_shards', s?.shards ?? 0],
     ['argus_shards_running', s?.shardsRunning ?? 0],
+    ['argus_shard_restarts', s?.shardRestarts ?? 0],
     ['argus_thread_batches', s?.threadBatches ?? 0],
     ['argus_thread_batch_bytes', s?.threadBatchBytes ?? 0],
     ['argus_thread_calls', s?.threadCalls ?? 0],

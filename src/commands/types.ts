@@ -60,6 +60,8 @@ export interface ArgusProcessStats {
   readonly shards: number;
   /** shard threads running now (a shard starts with its first master) */
   readonly shardsRunning: number;
+  /** shard threads that died (an uncaught error, a failed start) and were started again */
+  readonly shardRestarts: number;
   /**
    * Messages between the main thread and the shards since start: batches received (and their
    * bytes) and control calls made, each a request and a reply. A quiet fleet adds none.

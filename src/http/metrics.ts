@@ -104,6 +104,7 @@ export class ArgusMetrics {
     new Gauge({ name: 'argus_shards_running', help: 'Shard worker threads running', registers: [r], collect() {
       this.set(deps.process().shardsRunning);
     } });
+    totalFrom(r, 'argus_shard_restarts_total', 'Shard worker threads that died and were restarted with their masters', () => deps.process().shardRestarts);
     totalFrom(r, 'argus_thread_batches_total', 'Fact batches received from the shards', () => deps.process().threadBatches);
     totalFrom(r, 'argus_thread_calls_total', 'Control calls made to the shards', () => deps.process().threadCalls);
 

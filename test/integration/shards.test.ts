@@ -233,6 +233,7 @@ test.serial('shard-host: restarts a crashed shard with its masters, replicas inc
   // monitoring goes on in the new thread
   await waitEvent('+fake-tick', 'alpha', (e) => field(e, 'thread') === String(threadOf('alpha')) && Number(field(e, 'seq')) >= 3);
   t.deepEqual(host.stats().restarts.filter((n) => n > 0), [1]);
+  t.is(host.processStats().shardRestarts, 1, 'INFO argus and /metrics count it');
 });
 
 test.serial('shard-host: logs an uncaught error of a shard and restarts it', async (t) => {

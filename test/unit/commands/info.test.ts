@@ -74,7 +74,7 @@ test('info: the argus section is printed when named, after the others, with the 
   const h = harness();
   const s = text(one(await h.run('info', 'argus', 'sentinel')));
   t.deepEqual(titles(s), ['# Sentinel', '# Argus']);
-  for (const field of ['argus_version', 'argus_shards', 'argus_config_saves', 'argus_config_save_requests', 'argus_config_save_failures', 'argus_config_last_save_ms']) {
+  for (const field of ['argus_version', 'argus_shards', 'argus_shard_restarts', 'argus_config_saves', 'argus_config_save_requests', 'argus_config_save_failures', 'argus_config_last_save_ms']) {
     t.regex(s, new RegExp(`\\r\\n${field}:\\S+\\r\\n`), field);
   }
   t.regex(s, /\r\nargus_config_last_save_status:ok\r\n/);
