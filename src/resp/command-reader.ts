@@ -187,9 +187,25 @@ export class CommandReader {
     return this.#argvBytes;
   }
 
-  /** The unparsed bytes, without a copy (for protocol-error and query-buffer log lines). */
+  /** The unparsed bytes, without a copy (for protocol-error log lines: nothing is being gathered then). */
   buffered(): Buffer {
     return this.#buf.subarray(this.#start, this.#end);
+  }
+
+  /**
+   * The first `n` unparsed bytes, the chunks of a big bulk being gathered included: a big
+   * argument's bytes may all sit in those (for the query-buffer log line's sample).
+   */
+  head(n: number): Buffer {
+    const live = this.buffered();
+    const pieces = [live.subarray(0, n)];
+    let got = pieces[0]!.length;
+    for (const part of this.#parts) {
+      if (got >= n) break;
+      pieces.push(part.subarray(0, n - got));
+      got += pieces.at(-1)!.length;
+    }
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
   }
 
   push(chunk: Buffer): void {

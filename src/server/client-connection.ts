@@ -263,7 +263,7 @@ export class ClientConnection implements Subscriber, KillableClient, ClientDetai
     this.lastInteraction = this.#deps.clock.monotonic();
     this.#reader.push(chunk);
     if (this.#reader.bufferedBytes() + this.#reader.pendingArgvBytes() > this.#deps.maxQueryBuffer) {
-      const sample = this.#reader.buffered().toString('latin1', 0, 64);
+      const sample = this.#reader.head(64).toString('latin1');
       this.#deps.log('warning', `Closing client that reached max query buffer length: ${this.info()} ` +
         `(qbuf initial bytes: ${repr(sample)})`);
       this.close();

@@ -47,7 +47,21 @@ export interface SpawnOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Log lines of an Argus process that no test wants: a shard thread that died (Argus restarts it,
+ * so nothing else shows). `stop()` throws with them, so every test that stops an Argus checks it.
+ */
+const THREAD_CRASH = /^.*(?:Shard \d+: (?:uncaught exception|unhandled rejection)|Shard \d+ exited unexpectedly).*$/gm;
+
+export class ThreadCrashError extends Error {
+  constructor(readonly pid: number | undefined, readonly lines: readonly string[]) {
+    super(`Argus (pid ${pid}) logged a dead shard thread:\n${lines.join('\n')}`);
+    this.name = 'ThreadCrashError';
+  }
+}
+
 export function spawnProc(cmd: string, args: string[], port: number, cwd?: string, { prefix = [], env }: SpawnOptions = {}): Proc {
+  const isArgus = args.includes(ARGUS_BIN);
   const [first, ...rest] = [...prefix, cmd, ...args] as [string, ...string[]];
   const child = spawn(first, rest, { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   live.add(child);
@@ -72,11 +86,16 @@ export function spawnProc(cmd: string, args: string[], port: number, cwd?: strin
     stderr: () => errOut,
     exited,
     async stop(graceMs = 5_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return exited;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const r = await exited;
-      clearTimeout(timer);
+      let r: number | string;
+      if (child.exitCode !== null || child.signalCode !== null) r = await exited;
+      else {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        r = await exited;
+        clearTimeout(timer);
+      }
+      const crashes = isArgus ? out.match(THREAD_CRASH) : null;
+      if (crashes) throw new ThreadCrashError(child.pid, crashes);
       return r;
     },
   };
@@ -206,8 +225,11 @@ export async function startSentinel(
     configPath,
     dir: tmp.dir,
     async cleanup() {
-      await proc.stop();
-      tmp.cleanup();
+      try {
+        await proc.stop();
+      } finally {
+        tmp.cleanup();
+      }
     },
   };
 }

@@ -178,6 +178,18 @@ test('command-reader: a large bulk is gathered as sent, counted in qbuf, and joi
   t.is(r.bufferedBytes(), 0);
 });
 
+test('command-reader: head() samples a bulk being gathered, whether its first bytes came with the header or not', (t) => {
+  for (const first of ['', 'ab']) {
+    const r = new CommandReader();
+    r.push(bytes(`*1\r\n$200000\r\n${first}`));
+    t.is(r.next().kind, 'need-more');
+    r.push(Buffer.alloc(30, 0x63));
+    r.push(Buffer.alloc(50_000, 0x64));
+    t.is(r.head(64).toString('latin1'), `${first}${'c'.repeat(30)}${'d'.repeat(34 - first.length)}`, `after ${JSON.stringify(first)}`);
+    t.is(r.head(1).toString('latin1'), first === '' ? 'c' : 'a');
+  }
+});
+
 test('command-reader: a 64 KB inline line byte by byte stays linear', (t) => {
   const line = `ECHO ${'x'.repeat(65_000)}\n`;
   t.deepEqual(byteByByte(line), [['ECHO', 'x'.repeat(65_000)]]);
