@@ -198,14 +198,9 @@ export class CommandReader {
    */
   head(n: number): Buffer {
     const live = this.buffered();
-    const pieces = [live.subarray(0, n)];
-    let got = pieces[0]!.length;
-    for (const part of this.#parts) {
-      if (got >= n) break;
-      pieces.push(part.subarray(0, n - got));
-      got += pieces.at(-1)!.length;
-    }
-    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    if (live.length >= n || this.#parts.length === 0) return live.subarray(0, n);
+    // concat copies no more than the length asked for
+    return Buffer.concat([live, ...this.#parts], Math.min(n, this.bufferedBytes()));
   }
 
   push(chunk: Buffer): void {
