@@ -26,6 +26,7 @@ import { eventFields } from './events/event-fields.js';
 import { EventRing } from './events/history.js';
 import { systemClock } from './runtime/clock.js';
 import { JitterTimer } from './runtime/jitter-timer.js';
+import { HeapTrim } from './runtime/reclaim.js';
 import { WallStepWatch, wallStepLine } from './runtime/wall-step.js';
 import { Logger } from './runtime/logger.js';
 import { removePidfile, writePidfile } from './runtime/pidfile.js';
@@ -185,10 +186,12 @@ export async function main(args: readonly string[]): Promise<void> {
       );
     },
   });
+  const heapTrim = new HeapTrim(clock.monotonic());
   const timer = new JitterTimer(systemRandom, () => {
     const step = wallSteps.observe(clock.monotonic(), clock.wall(), state.timings.tiltTrigger);
     if (step !== null) log.warning(wallStepLine(step));
     shards.tick();
+    heapTrim.tick(clock.monotonic());
   });
   const processInfo: ProcessInfo = {
     runId: systemRandom.hex(40),
