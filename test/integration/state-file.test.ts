@@ -11,7 +11,7 @@ import { roleOf } from '../helpers/cluster.js';
 import { EventRecorder } from '../helpers/events.js';
 import { freePort } from '../helpers/ports.js';
 import { ARGUS_BIN, spawnProc, startRedisServer, waitForPort, type Proc } from '../helpers/processes.js';
-import { fields, RawClient } from '../helpers/raw-client.js';
+import { fields, RawClient, type Value } from '../helpers/raw-client.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -51,9 +51,13 @@ test.serial('state-file: failover and SET leave the main file untouched; a resta
     await s.proc.stop();
   });
   const myid = String((await s.client.call('SENTINEL', 'MYID')).value);
-  await waitFor(async () => fields((await s.client.call('SENTINEL', 'MASTER', NAME)).value)['num-slaves'] === '1', {
-    what: 'the replica is discovered',
-  });
+  // discovered from the master's INFO is not enough for SENTINEL FAILOVER: the replica must have
+  // answered on its own link (a replica not yet linked is no good replica: NOGOODSLAVE)
+  await waitFor(async () => {
+    const rows = (await s.client.call('SENTINEL', 'REPLICAS', NAME)).value as Value[];
+    const r = rows.length === 1 ? fields(rows[0]!) : null;
+    return r !== null && r.flags === 'slave' && r['master-link-status'] === 'ok';
+  }, { what: 'the replica is discovered and linked' });
   t.is((await s.client.call('SENTINEL', 'SET', NAME, 'parallel-syncs', '3')).value, 'OK');
   t.is((await s.client.call('SENTINEL', 'FAILOVER', NAME)).value, 'OK');
   await s.events.wait('+switch-master', `${NAME} 127.0.0.1 ${master.port} 127.0.0.1 ${replica.port}`, { timeout: 30_000 });
