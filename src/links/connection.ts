@@ -71,12 +71,6 @@ export class LinkConnection {
   private waiters: Waiter[] = [];
   /** commands given in this turn of the event loop, as latin1 text, written together at its end */
   private outgoing = '';
-  /**
-   * Inside parser.execute: a pushed message's handler may end this connection (a hello that
-   * moves the master drops its links), and resetting redis-parser under its own loop makes it
-   * read a null buffer, so the reset waits for execute to return.
-   */
-  private parsing = false;
   private connectTimer: NodeJS.Timeout | null = null;
 
   constructor(target: ConnectionTarget, events: ConnectionEvents) {
@@ -159,13 +153,7 @@ export class LinkConnection {
     socket.once(tls ? 'secureConnect' : 'connect', () => this.onReady());
     socket.on('data', (chunk: Buffer) => {
       this.lastActivity = this.clock.monotonic();
-      this.parsing = true;
-      try {
-        this.parser.execute(chunk);
-      } finally {
-        this.parsing = false;
-      }
-      if (this.state === 'down') this.parser.reset();
+      this.parser.execute(chunk);
     });
     socket.on('error', (e) => {
       this.lastError ??= e;
@@ -219,7 +207,10 @@ export class LinkConnection {
     this.clearConnectTimer();
     // Sentinel frees a link's connection at once (redisAsyncFree), without waiting for the peer.
     this.socket?.destroy();
-    if (!this.parsing) this.parser.reset();
+    // The parser is not reset: the connection is never used again, and a pushed message's
+    // handler may end it from inside parser.execute (a hello that moves the master drops its
+    // links), where a reset makes redis-parser's loop read a null buffer. What execute still
+    // parses after the end finds no waiter, and messages are dropped once the state is down.
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w({ kind: 'closed', reason });
