@@ -1,6 +1,6 @@
 /**
- * Gives memory back: soon after a connection that held a large query buffer closes, and when the
- * main thread's heap has filled with garbage (HeapTrim).
+ * Gives memory back: soon after a connection that held a large query buffer closes, and when a
+ * thread's heap has filled with garbage (HeapTrim: the main thread and every shard).
  *
  * A Buffer's bytes are freed only when the garbage collector finds it unreachable, and a
  * process that is mostly idle may not collect for minutes: a client that announced a 512 MB
@@ -86,4 +86,16 @@ export class HeapTrim {
     this.#floor = this.#deps.used();
     return true;
   }
+}
+
+/**
+ * A HeapTrim for a thread without a timer of its own to drive it (a shard: its coordinators'
+ * timing lives in ShardRuntime, which stays free of process-level concerns). The interval only
+ * compares two numbers when nothing is due, and is unref'd so it never keeps a thread alive.
+ */
+export function trimHeapPeriodically(now: () => number = () => performance.now()): NodeJS.Timeout {
+  const trim = new HeapTrim(now());
+  const timer = setInterval(() => trim.tick(now()), 1_000);
+  timer.unref();
+  return timer;
 }

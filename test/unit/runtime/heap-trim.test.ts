@@ -1,4 +1,5 @@
 import test from 'ava';
+import { Worker } from 'node:worker_threads';
 import { HeapTrim, TRIM_CHECK_MS } from '../../../src/runtime/reclaim.js';
 
 const MB = 1024 * 1024;
@@ -47,4 +48,26 @@ test('heap-trim: a large heap gets 15 % of slack, and a heap V8 collected by its
 test('heap-trim: without a gc function it never collects', (t) => {
   const trim = new HeapTrim(0, { used: () => 500 * MB, gc: null });
   t.false(trim.tick(10 * TRIM_CHECK_MS));
+});
+
+/** Whether a worker's dropped object is collected within `ms` (test/helpers/heap-trim-worker.ts). */
+async function collectedWithin(trim: boolean, ms: number): Promise<boolean> {
+  const worker = new Worker(new URL('../../helpers/heap-trim-worker.js', import.meta.url), { workerData: { trim } });
+  try {
+    return await new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      worker.once('message', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      worker.once('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+test('heap-trim: a worker thread (a shard) trims its own heap; left idle without it, its garbage stays', async (t) => {
+  t.true(await collectedWithin(true, 5_000), 'collected by the trim within 5 s');
+  t.false(await collectedWithin(false, 2_500), 'an idle thread keeps its garbage');
 });
