@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- name ... [--flag ...]]`: runs the named benchmarks (all but the soak when none
- * is named: it takes 30 minutes), passing the flags to each. Each benchmark is bounded, talks only to loopback, and prints its
+ * is named: it takes an hour), passing the flags to each. Each benchmark is bounded, talks only to loopback, and prints its
  * figures.
  */
 import { pathToFileURL } from 'node:url';

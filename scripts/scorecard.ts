@@ -69,7 +69,7 @@ function page(rows: Row[]): string {
     '',
     'Written by `scripts/scorecard.ts` from the rows the fault suite recorded; do not edit by hand.',
     'Run `npm run test:faults` to check every row again and rewrite this page (the soak row comes',
-    'from `npm run bench -- soak`, 30 minutes). A test records its row only after its assertions',
+    'from `npm run bench -- soak`, an hour). A test records its row only after its assertions',
     'passed, and the page is written only when the whole suite passed: every row below is a fault',
     'survived, with what had to hold afterwards, what Argus did and what redis-sentinel did in the',
     'same run, on the same machine.',
