@@ -76,7 +76,7 @@ export class HeapTrim {
     this.#nextCheck = now + TRIM_CHECK_MS;
   }
 
-  /** Called from the main timer; true when it collected. */
+  /** Called from the main timer, or a shard's interval (trimHeapPeriodically); true when it collected. */
   tick(now: number): boolean {
     if (this.#deps.gc === null || now < this.#nextCheck) return false;
     this.#nextCheck = now + TRIM_CHECK_MS;
@@ -93,9 +93,7 @@ export class HeapTrim {
  * timing lives in ShardRuntime, which stays free of process-level concerns). The interval only
  * compares two numbers when nothing is due, and is unref'd so it never keeps a thread alive.
  */
-export function trimHeapPeriodically(now: () => number = () => performance.now()): NodeJS.Timeout {
+export function trimHeapPeriodically(now: () => number = () => performance.now()): void {
   const trim = new HeapTrim(now());
-  const timer = setInterval(() => trim.tick(now()), 1_000);
-  timer.unref();
-  return timer;
+  setInterval(() => trim.tick(now()), 1_000).unref();
 }
