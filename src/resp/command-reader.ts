@@ -55,13 +55,29 @@ const LONG_STR_SIZE = 21;
 /** The smallest buffer the reader allocates for itself (Redis reads 16 KB at a time). */
 const MIN_CAPACITY = 16 * 1024;
 /**
- * A bulk payload at least this long is gathered as the socket's own chunks and joined once,
- * when the whole of it is in. Growing one buffer by doubling instead allocated about four
- * times the bytes received (every step's copy is garbage until the next GC): 8 clients sending
- * 2 MB of a 512 MB bulk and closing left Argus's RSS 17 MB higher per 13 rounds, where
- * redis-sentinel's stayed flat (test/integration/fuzz-server.test.ts).
+ * A bulk payload at least this long is copied, as it arrives, into blocks the reader allocates
+ * (and joined once the whole of it is in). Growing one buffer by doubling allocated about four
+ * times the bytes received; keeping the socket's own 64 KB chunks left them in the C heap among
+ * longer-lived allocations, so the pages stayed resident after the client went: 8 clients
+ * sending 2 MB of a 512 MB bulk and closing left the main heap (brk) at 20-45 MB where it had
+ * been 4 MB, and RSS 16-20 MB up after a round, where redis-sentinel's stayed flat
+ * (test/integration/fuzz-server.test.ts).
  */
 const GATHER_MIN_BULK = 64 * 1024;
+/**
+ * A payload with more than this still to come gets a block of GATHER_RESERVE bytes, even when
+ * less remains (a smaller block could come from the heap); a smaller one gets a block of
+ * exactly what remains.
+ */
+const GATHER_EXACT_MAX = 1024 * 1024;
+/**
+ * glibc serves an allocation of 32 MiB or more (its largest dynamic mmap threshold on 64-bit)
+ * with a mapping of its own, touched page by page as bytes land and unmapped when freed: RSS
+ * holds what was received, and gives it all back when the client goes. Smaller blocks may come
+ * from the heap once glibc has raised its threshold, and leave holes there. Only address space
+ * is reserved, a sixteenth of what a 512 MB bulk announces; Redis reserves the announced length.
+ */
+const GATHER_RESERVE = 32 * 1024 * 1024;
 
 const NEED_MORE: ReaderResult = { kind: 'need-more' };
 
@@ -145,8 +161,12 @@ export class CommandReader {
   #start = 0;
   #end = 0;
   #owned = false;
-  /** Chunks of a large bulk payload not joined into #buf yet (GATHER_MIN_BULK). */
+  /** Full blocks of a large bulk payload not joined into #buf yet (GATHER_MIN_BULK). */
   #parts: Buffer[] = [];
+  /** The block being filled, and how much of it is */
+  #block: Buffer | null = null;
+  #blockUsed = 0;
+  /** bytes in #parts and #block */
   #partsBytes = 0;
   /** Where the search for the current line's terminator resumes, so no byte is scanned twice. */
   #scan = 0;
@@ -198,18 +218,21 @@ export class CommandReader {
    */
   head(n: number): Buffer {
     const live = this.buffered();
-    if (live.length >= n || this.#parts.length === 0) return live.subarray(0, n);
+    if (live.length >= n || this.#partsBytes === 0) return live.subarray(0, n);
     // concat copies no more than the length asked for
-    return Buffer.concat([live, ...this.#parts], Math.min(n, this.bufferedBytes()));
+    return Buffer.concat([live, ...this.#gathered()], Math.min(n, this.bufferedBytes()));
+  }
+
+  /** The blocks of the bulk being gathered, each cut to the bytes it holds. */
+  #gathered(): Buffer[] {
+    return this.#block === null ? this.#parts : [...this.#parts, this.#block.subarray(0, this.#blockUsed)];
   }
 
   push(chunk: Buffer): void {
     if (chunk.length === 0 || this.#failed) return;
     const live = this.#end - this.#start;
     if (this.#bulkLen >= GATHER_MIN_BULK) {
-      this.#parts.push(chunk);
-      this.#partsBytes += chunk.length;
-      if (live + this.#partsBytes >= this.#bulkLen + 2) this.#joinParts(live);
+      this.#gather(chunk, live);
       return;
     }
     if (live === 0) {
@@ -248,18 +271,46 @@ export class CommandReader {
     this.#owned = true;
   }
 
+  /** Copies a chunk of a large bulk into the reader's blocks; the socket's chunk is then garbage. */
+  #gather(chunk: Buffer, live: number): void {
+    const wanted = this.#bulkLen + 2 - live;
+    for (let from = 0; from < chunk.length;) {
+      if (this.#block === null) {
+        const remaining = wanted - this.#partsBytes;
+        const size = remaining <= GATHER_EXACT_MAX ? remaining : GATHER_RESERVE;
+        // allocUnsafeSlow: a block of its own, never a slice of Node's shared pool
+        this.#block = Buffer.allocUnsafeSlow(Math.max(size, chunk.length - from));
+        this.#blockUsed = 0;
+      }
+      const copied = chunk.copy(this.#block, this.#blockUsed, from);
+      from += copied;
+      this.#blockUsed += copied;
+      this.#partsBytes += copied;
+      if (this.#blockUsed === this.#block.length) {
+        this.#parts.push(this.#block);
+        this.#block = null;
+      }
+    }
+    if (this.#partsBytes >= wanted) this.#joinParts(live);
+  }
+
   /** The whole payload is in: one buffer of exactly the bytes held, owned by the reader. */
   #joinParts(live: number): void {
-    const target = Buffer.allocUnsafe(live + this.#partsBytes);
-    this.#buf.copy(target, 0, this.#start, this.#end);
-    let at = live;
-    for (const part of this.#parts) at += part.copy(target, at);
+    const parts = this.#gathered();
+    // a payload that arrived after its header, into one exact block, is used as it is
+    const target = live === 0 && parts.length === 1 ? parts[0]! : Buffer.allocUnsafe(live + this.#partsBytes);
+    if (target !== parts[0]) {
+      this.#buf.copy(target, 0, this.#start, this.#end);
+      let at = live;
+      for (const part of parts) at += part.copy(target, at);
+    }
     this.#scan -= this.#start;
     this.#buf = target;
     this.#start = 0;
     this.#end = target.length;
     this.#owned = true;
     this.#parts = [];
+    this.#block = null;
     this.#partsBytes = 0;
   }
 

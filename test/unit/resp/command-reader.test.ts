@@ -178,6 +178,39 @@ test('command-reader: a large bulk is gathered as sent, counted in qbuf, and joi
   t.is(r.bufferedBytes(), 0);
 });
 
+test('command-reader: a large bulk is copied out of the chunks pushed, which the caller may reuse at once', (t) => {
+  const r = new CommandReader();
+  r.push(bytes('*1\r\n$200000\r\n'));
+  const chunk = Buffer.alloc(100_000);
+  for (const fill of [0x61, 0x62]) {
+    chunk.fill(fill);
+    r.push(chunk);
+  }
+  chunk.fill(0x7a);
+  r.push(bytes('\r\n'));
+  const done = r.next() as { argv: string[] };
+  t.is(done.argv[0], 'a'.repeat(100_000) + 'b'.repeat(100_000));
+});
+
+test('command-reader: a bulk past one 32 MiB block keeps its bytes in order, and what is pipelined after it', (t) => {
+  const size = 32 * 1024 * 1024 + 100_003;
+  const payload = Buffer.alloc(size);
+  // every 4 KB run of bytes differs from its neighbours, so a misplaced piece shows
+  for (let at = 0; at < size; at += 4096) payload.fill(0x41 + ((at / 4096) % 26), at, Math.min(at + 4096, size));
+  const input = Buffer.concat([bytes(`*1\r\n$${size}\r\n`), payload, bytes('\r\nPING\r\n')]);
+  const r = new CommandReader();
+  const out: Outcome[] = [];
+  // 65,531: pieces that straddle the block's end and the payload's
+  for (let i = 0; i < input.length; i += 65_531) {
+    r.push(input.subarray(i, i + 65_531));
+    drain(r, out);
+  }
+  t.is(out.length, 2);
+  t.true((out[0] as string[])[0] === payload.toString('latin1'));
+  t.deepEqual(out[1], ['PING']);
+  t.is(r.bufferedBytes(), 0);
+});
+
 test('command-reader: head() samples a bulk being gathered, whether its first bytes came with the header or not', (t) => {
   for (const first of ['', 'ab']) {
     const r = new CommandReader();
