@@ -55,9 +55,10 @@ export function expireMasterDownReplies(master: MasterRecord, ctx: RuleContext):
  * is at least ask-period old (or to all connected peers when `forced`). The run id is ours — a
  * vote request — while a failover of this master is in progress, `*` otherwise.
  *
- * Argus pacing (invisible to peers): a peer that has not answered is asked again once per
- * ask-period, not on every tick; a forced ask ignores the pacing; a vote request made stale by a
- * newer current epoch is renewed at once (voteRequestOutdated).
+ * Argus pacing: a peer that has not answered is asked again once per ask-period, not on every
+ * tick; a forced ask ignores the pacing; a vote request made stale by a newer current epoch is
+ * renewed at once (voteRequestOutdated); early in our SDOWN a "not down" answer is checked again
+ * sooner (recheckTime).
  */
 export function askMasterStateToOtherSentinels(master: MasterRecord, ctx: FailoverContext, forced: boolean): Effect[] {
   expireMasterDownReplies(master, ctx);
@@ -68,7 +69,7 @@ export function askMasterStateToOtherSentinels(master: MasterRecord, ctx: Failov
   for (const s of master.sentinels.values()) {
     if (s.link.disconnected) continue;
     const due = !(now - s.lastMasterDownReplyTime < period || (s.askSentTime !== 0 && now - s.askSentTime < period));
-    if (!forced && !due && !voteRequestOutdated(master, s, ctx)) continue;
+    if (!forced && !due && now < recheckTime(master, s, ctx) && !voteRequestOutdated(master, s, ctx)) continue;
     s.askSentTime = now;
     s.askEpoch = ctx.currentEpoch;
     out.push({
@@ -103,11 +104,33 @@ function voteRequestOutdated(master: MasterRecord, s: SentinelRecord, ctx: Failo
   );
 }
 
+/** How soon a peer that said "not down" is asked again, early in this sentinel's SDOWN (recheckTime). */
+export const ASK_RECHECK_MS = 200;
+
+/**
+ * Argus: for two ping periods after this sentinel's SDOWN began, a peer that answered our last
+ * ask with "not down" is asked again ASK_RECHECK_MS after that answer instead of a whole
+ * ask-period later; Infinity when that does not apply. Sentinels ping on their own phases, so
+ * for the same dead master a peer's SDOWN may come up to a ping period after ours, and
+ * ask-period pacing then left ODOWN up to a second behind it (a master cut from 2 of 3
+ * sentinels: +sdown here at 2.2 s, the peer's at 2.46 s, +odown at 3.2 s). Once ODOWN holds or
+ * the window has passed, the pace is sentinel.c's again, so a master that stays SDOWN here alone
+ * (a minority partition) costs each peer ten more asks, once. Peers see only an earlier
+ * IS-MASTER-DOWN-BY-ADDR.
+ */
+function recheckTime(master: MasterRecord, s: SentinelRecord, ctx: RuleContext): number {
+  if (master.flags & SRI.O_DOWN || s.flags & SRI.MASTER_DOWN) return Infinity;
+  if (s.askSentTime === 0 || s.lastMasterDownReplyTime < s.askSentTime) return Infinity;
+  const at = s.lastMasterDownReplyTime + ASK_RECHECK_MS;
+  return at <= master.sdownSinceTime + 2 * ctx.timings.pingPeriod ? at : Infinity;
+}
+
 /** The first ms at which askMasterStateToOtherSentinels would ask `s` again (not forced), or Infinity. */
 export function nextAskTime(master: MasterRecord, s: SentinelRecord, ctx: RuleContext): number {
   if (!(master.flags & SRI.S_DOWN) || s.link.disconnected) return Infinity;
   const period = ctx.timings.askPeriod;
-  return Math.max(s.lastMasterDownReplyTime + period, s.askSentTime === 0 ? -Infinity : s.askSentTime + period);
+  const paced = Math.max(s.lastMasterDownReplyTime + period, s.askSentTime === 0 ? -Infinity : s.askSentTime + period);
+  return Math.min(paced, recheckTime(master, s, ctx));
 }
 
 /** The first ms at which expireMasterDownReplies would change `s`, or Infinity (nothing to expire). */

@@ -4,6 +4,7 @@ import {
   askMasterStateToOtherSentinels,
   checkObjectivelyDown,
   expireMasterDownReplies,
+  nextAskTime,
   onIsMasterDownReply,
 } from '../../../src/sentinel/odown.js';
 import { connect, ctxAt, eventLines, masterAt, sentinelOf, T0 } from './helpers.js';
@@ -93,6 +94,33 @@ test('ask: at most once per ask-period per peer, answered or not; forced asks ig
   const next = askMasterStateToOtherSentinels(m, failoverCtx(T0 + 2600), false);
   t.is(next.length, 1, 'C (asked at 1600, unanswered) is due; B answered at 1700 is not');
   t.is(askMasterStateToOtherSentinels(m, failoverCtx(T0 + 2700), false).length, 1);
+});
+
+test('ask: early in our SDOWN a "not down" answer is checked again after 200 ms, then at sentinel.c\'s pace', (t) => {
+  const { m, b, c } = withPeers();
+  c.link.disconnected = true;
+  m.flags |= SRI.S_DOWN;
+  m.sdownSinceTime = T0 + 1000;
+  const asked = (at: number) => askMasterStateToOtherSentinels(m, failoverCtx(at), false).length;
+  t.is(asked(T0 + 1000), 1);
+  t.is(nextAskTime(m, b, ctxAt(T0 + 1010)), T0 + 2000, 'unanswered: the ask-period pace');
+  onIsMasterDownReply(b, m, answer(0), ctxAt(T0 + 1010));
+  t.is(nextAskTime(m, b, ctxAt(T0 + 1010)), T0 + 1210);
+  t.is(asked(T0 + 1209), 0);
+  t.is(asked(T0 + 1210), 1, 'asked again 200 ms after "not down"');
+  onIsMasterDownReply(b, m, answer(0), ctxAt(T0 + 1220));
+  t.is(asked(T0 + 1420), 1);
+  // the window is two ping periods from our SDOWN: an answer at 2850 would be rechecked at 3050
+  onIsMasterDownReply(b, m, answer(0), ctxAt(T0 + 2850));
+  t.is(nextAskTime(m, b, ctxAt(T0 + 2850)), T0 + 3850, 'past the window: once per ask-period');
+  t.is(asked(T0 + 3050), 0);
+  onIsMasterDownReply(b, m, answer(0), ctxAt(T0 + 2700));
+  t.is(nextAskTime(m, b, ctxAt(T0 + 2700)), T0 + 2900);
+  b.flags |= SRI.MASTER_DOWN;
+  t.is(nextAskTime(m, b, ctxAt(T0 + 2700)), T0 + 3700, 'a peer that says down is not rechecked');
+  b.flags &= ~SRI.MASTER_DOWN;
+  m.flags |= SRI.O_DOWN;
+  t.is(nextAskTime(m, b, ctxAt(T0 + 2700)), T0 + 3700, 'nor anyone once ODOWN holds');
 });
 
 test('ask reply: a well-formed answer sets or clears the peer flag and records its vote', (t) => {
