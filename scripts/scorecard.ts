@@ -11,10 +11,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCORECARD_DIR, type ScoreRow, type Verdict } from '../test/helpers/scorecard.js';
+import { headCommit, SCORECARD_DIR, type ScoreRow, type Verdict } from '../test/helpers/scorecard.js';
 import { ROOT } from '../test/helpers/processes.js';
 
-type Row = ScoreRow & { recordedAt: string };
+/** `commit` is missing from rows recorded before it was kept */
+type Row = ScoreRow & { recordedAt: string; commit?: string };
 
 /** the page's sections, in reading order; a group not listed here comes after them */
 const GROUPS = ['Crashes', 'Process faults', 'Partitions', 'Clock', 'Disk', 'Input', 'Load', 'Soak'];
@@ -61,7 +62,9 @@ function groupOrder(g: string): number {
 function page(rows: Row[]): string {
   rows.sort((a, b) => groupOrder(a.group) - groupOrder(b.group) || a.group.localeCompare(b.group) || a.id.localeCompare(b.id));
   const count = (v: Verdict, rs: readonly Row[] = rows) => rs.filter((r) => r.verdict === v).length;
-  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  const commit = headCommit();
+  // rows a slower run recorded earlier (the soak) are kept; the page says at which commit
+  const elsewhere = rows.filter((r) => r.commit !== commit);
   const dates = rows.map((r) => r.recordedAt.slice(0, 10)).sort();
   const out: string[] = [];
   out.push(
@@ -76,6 +79,7 @@ function page(rows: Row[]): string {
     '',
     `- Argus commit \`${commit}\`, ${version('node', ['--version']).replace(/^v/, 'Node.js ')}; ${version('redis-sentinel', ['--version'])}`,
     `- rows recorded ${dates[0] ?? '-'}${dates.at(-1) !== dates[0] ? ` to ${dates.at(-1)}` : ''}; machine: ${cell(machine())}`,
+    ...elsewhere.map((r) => `- \`${r.id}\` was recorded at commit \`${r.commit ?? 'unknown'}\``),
     '',
     '| section | rows | Argus better | same | Argus only | Argus worse |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',

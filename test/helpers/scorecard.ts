@@ -4,6 +4,7 @@
  * scripts/scorecard.ts turns the rows into the page, so the page never says more than the
  * suite showed. One file per row id: a rerun replaces its row.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './processes.js';
@@ -35,11 +36,19 @@ export interface ScoreRow {
 
 export const SCORECARD_DIR = process.env.ARGUS_SCORECARD_DIR ?? join(ROOT, '.scorecard');
 
-/** Records a row; call it after the test's assertions passed, so only a passing test writes one. */
+/** The checked-out commit, short, or 'unknown' outside a git work tree. */
+export function headCommit(): string {
+  return spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || 'unknown';
+}
+
+/**
+ * Records a row, with when and at which commit; call it after the test's assertions passed, so
+ * only a passing test writes one.
+ */
 export function recordScore(row: ScoreRow): void {
   mkdirSync(SCORECARD_DIR, { recursive: true });
   const file = join(SCORECARD_DIR, `${row.id.replace(/[^A-Za-z0-9_.-]+/g, '_')}.json`);
-  writeFileSync(file, `${JSON.stringify({ ...row, recordedAt: new Date().toISOString() }, null, 1)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...row, recordedAt: new Date().toISOString(), commit: headCommit() }, null, 1)}\n`);
 }
 
 /** ms, rounded for reading: 1234.5 → "1235 ms", null → "never" */
