@@ -18,6 +18,17 @@ function drain(r: CommandReader, out: Outcome[]): boolean {
   }
 }
 
+/** The input pushed `size` bytes at a time: what came out, and the bytes still buffered. */
+function inPieces(input: Buffer, size: number): { out: Outcome[]; left: number } {
+  const r = new CommandReader();
+  const out: Outcome[] = [];
+  for (let i = 0; i < input.length; i += size) {
+    r.push(input.subarray(i, i + size));
+    drain(r, out);
+  }
+  return { out, left: r.bufferedBytes() };
+}
+
 function feed(chunks: Buffer[], limits?: ReaderLimits): Outcome[] {
   const r = new CommandReader(limits);
   const out: Outcome[] = [];
@@ -145,17 +156,12 @@ test('command-reader: an error is final when more bytes arrive', (t) => {
 test('command-reader: a large payload in 1 KB pieces is parsed once, in linear time', (t) => {
   const payload = Buffer.alloc(8 * 1024 * 1024, 0x61);
   const input = Buffer.concat([bytes(`*2\r\n$3\r\nSET\r\n$${payload.length}\r\n`), payload, bytes('\r\nPING\r\n')]);
-  const r = new CommandReader();
-  const out: Outcome[] = [];
-  for (let i = 0; i < input.length; i += 1024) {
-    r.push(input.subarray(i, i + 1024));
-    drain(r, out);
-  }
+  const { out, left } = inPieces(input, 1024);
   t.is(out.length, 2);
   t.deepEqual((out[0] as string[])[0], 'SET');
   t.is((out[0] as string[])[1]!.length, payload.length);
   t.deepEqual(out[1], ['PING']);
-  t.is(r.bufferedBytes(), 0);
+  t.is(left, 0);
 });
 
 test('command-reader: a large bulk is gathered as sent, counted in qbuf, and joined only when whole', (t) => {
@@ -198,17 +204,12 @@ test('command-reader: a bulk past one 32 MiB block keeps its bytes in order, and
   // every 4 KB run of bytes differs from its neighbours, so a misplaced piece shows
   for (let at = 0; at < size; at += 4096) payload.fill(0x41 + ((at / 4096) % 26), at, Math.min(at + 4096, size));
   const input = Buffer.concat([bytes(`*1\r\n$${size}\r\n`), payload, bytes('\r\nPING\r\n')]);
-  const r = new CommandReader();
-  const out: Outcome[] = [];
   // 65,531: pieces that straddle the block's end and the payload's
-  for (let i = 0; i < input.length; i += 65_531) {
-    r.push(input.subarray(i, i + 65_531));
-    drain(r, out);
-  }
+  const { out, left } = inPieces(input, 65_531);
   t.is(out.length, 2);
   t.true((out[0] as string[])[0] === payload.toString('latin1'));
   t.deepEqual(out[1], ['PING']);
-  t.is(r.bufferedBytes(), 0);
+  t.is(left, 0);
 });
 
 test('command-reader: head() samples a bulk being gathered, whether its first bytes came with the header or not', (t) => {
