@@ -58,10 +58,10 @@ const MIN_CAPACITY = 16 * 1024;
  * A bulk payload at least this long is copied, as it arrives, into blocks the reader allocates
  * (and joined once the whole of it is in). Growing one buffer by doubling allocated about four
  * times the bytes received; keeping the socket's own 64 KB chunks left them in the C heap among
- * longer-lived allocations, so the pages stayed resident after the client went: 8 clients
- * sending 2 MB of a 512 MB bulk and closing left the main heap (brk) at 20-45 MB where it had
- * been 4 MB, and RSS 16-20 MB up after a round, where redis-sentinel's stayed flat
- * (test/integration/fuzz-server.test.ts).
+ * longer-lived allocations, so the pages stayed resident after the client went: rounds of 8
+ * clients sending 2 MB of a 512 MB bulk and closing left the main heap (brk) at 20-45 MB where
+ * it had been 4 MB, and up to 36 MB of RSS above the baseline, where redis-sentinel's stayed
+ * flat (test/integration/fuzz-server.test.ts).
  */
 const GATHER_MIN_BULK = 64 * 1024;
 /**

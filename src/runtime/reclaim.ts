@@ -6,7 +6,9 @@
  * process that is mostly idle may not collect for minutes: a client that announced a 512 MB
  * bulk, sent a few MB and vanished left that much resident (8 such clients a round put Argus's
  * RSS 17 MB above its baseline after 13 rounds; redis-sentinel frees at once and stayed flat).
- * One full collection, at most once a second, after such a close makes Argus flat too.
+ * One full collection, at most once a second, after such a close frees that client's buffers;
+ * the pages go back to the kernel because the reader holds a large bulk in blocks the C
+ * allocator maps apart (src/resp/command-reader.ts, GATHER_RESERVE).
  *
  * `gc` is reached through V8's --expose-gc flag set at run time, which V8 supports for this
  * use; where it is not available, nothing is done and memory goes back at the next natural GC.

@@ -105,7 +105,7 @@ function voteRequestOutdated(master: MasterRecord, s: SentinelRecord, ctx: Failo
 }
 
 /** How soon a peer that said "not down" is asked again, early in this sentinel's SDOWN (recheckTime). */
-export const ASK_RECHECK_MS = 200;
+const ASK_RECHECK_MS = 200;
 
 /**
  * Argus: for two ping periods after this sentinel's SDOWN began, a peer that answered our last
